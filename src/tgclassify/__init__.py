@@ -1,0 +1,72 @@
+"""tgclassify: tag the paragraphs of Vietnamese tuyên giáo work reports by work domain.
+
+>>> from tgclassify import Classifier, read_report, segment_report
+>>> clf = Classifier.load()          # the shipped default model
+>>> clf.predict(["Tổ chức hội nghị báo cáo viên cấp tỉnh quý III."])
+[['tuyen_truyen']]
+
+Heavy dependencies (scikit-learn, pyvi, python-docx, pypdf) load on first use, so importing
+the package is cheap.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it; resolved on first attribute access (PEP 562)
+_EXPORTS = {
+    "LABELS": "constants",
+    "LABEL_NAMES": "constants",
+    "Classifier": "model",
+    "ModelConfig": "model",
+    "Paragraph": "segment",
+    "segment_report": "segment",
+    "is_noise": "segment",
+    "read_report": "readers",
+    "open_report": "readers",
+    "normalize_text": "normalize",
+    "tokenize": "tokens",
+    "fix_legacy_text": "legacy",
+    "train_classifier": "train",
+    "load_corpus": "data",
+    "check_corpus": "data",
+    "TgclassifyError": "errors",
+    "ReportReadError": "errors",
+    "ModelLoadError": "errors",
+    "DataFormatError": "errors",
+}
+
+__all__ = [
+    "LABELS", "LABEL_NAMES", "Classifier", "DataFormatError", "ModelConfig", "ModelLoadError",
+    "Paragraph", "ReportReadError", "TgclassifyError", "__version__", "check_corpus",
+    "fix_legacy_text", "is_noise", "load_corpus", "normalize_text", "open_report", "read_report",
+    "segment_report", "tokenize", "train_classifier",
+]
+
+if TYPE_CHECKING:
+    from .constants import LABEL_NAMES, LABELS
+    from .data import check_corpus, load_corpus
+    from .errors import DataFormatError, ModelLoadError, ReportReadError, TgclassifyError
+    from .legacy import fix_legacy_text
+    from .model import Classifier, ModelConfig
+    from .normalize import normalize_text
+    from .readers import open_report, read_report
+    from .segment import Paragraph, is_noise, segment_report
+    from .tokens import tokenize
+    from .train import train_classifier
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tgclassify' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,102 @@
+"""Every tunable number of tgclassify, in one place, with the reason it has its value."""
+
+from __future__ import annotations
+
+#: The ten domain labels of the taxonomy, in the column order of every model. Public interface:
+#: renaming or reordering one breaks saved models and users' downstream code.
+LABELS: tuple[str, ...] = (
+    "tuyen_truyen",
+    "bao_chi_xuat_ban",
+    "thong_tin_doi_ngoai",
+    "du_luan_xa_hoi",
+    "ly_luan_chinh_tri",
+    "khoa_giao",
+    "van_hoa_van_nghe",
+    "bcd_35",
+    "hoc_tap_lam_theo_bac",
+    "xay_dung_nganh",
+)
+
+#: Vietnamese names of the labels, for people (model cards, md/html output).
+LABEL_NAMES: dict[str, str] = {
+    "tuyen_truyen": "Tuyên truyền",
+    "bao_chi_xuat_ban": "Báo chí, xuất bản",
+    "thong_tin_doi_ngoai": "Thông tin đối ngoại",
+    "du_luan_xa_hoi": "Dư luận xã hội",
+    "ly_luan_chinh_tri": "Lý luận chính trị và lịch sử Đảng",
+    "khoa_giao": "Khoa giáo",
+    "van_hoa_van_nghe": "Văn hóa, văn nghệ",
+    "bcd_35": "Bảo vệ nền tảng tư tưởng của Đảng (BCĐ 35)",
+    "hoc_tap_lam_theo_bac": "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+    "xay_dung_nganh": "Xây dựng ngành tuyên giáo",
+}
+
+# --- reading -------------------------------------------------------------------------------
+
+#: Largest input file read whole (docx, pdf, html). A real report is under 5 MB; anything far
+#: larger is almost surely not a report and would exhaust memory in the document libraries.
+MAX_DOCUMENT_BYTES = 200 * 1024 * 1024
+
+#: Plain-text files are streamed line by line, so they may be larger; this still caps a runaway
+#: input (a log or dump passed by mistake) at something a laptop can tag in minutes.
+MAX_TEXT_BYTES = 2 * 1024 * 1024 * 1024
+
+#: Bytes sniffed at the start of a text file to tell encoding and binary content.
+SNIFF_BYTES = 64 * 1024
+
+#: Share of control characters (other than tab/newline/CR) above which a text file is binary.
+#: Real text has none; a few stray ones come from copy-paste, so allow 1%.
+BINARY_CONTROL_RATIO = 0.01
+
+#: A pasted line longer than this is split at sentence ends: pyvi slows down and eats memory on
+#: calls above ~100k characters, and no real paragraph is that long.
+MAX_PARAGRAPH_CHARS = 20_000
+
+# --- segmentation --------------------------------------------------------------------------
+
+#: Headings in real reports are short; a longer line is a body paragraph even in capitals.
+MAX_HEADING_CHARS = 200
+
+#: An unnumbered, unpunctuated title line longer than this is a sentence, not a heading.
+MAX_TITLE_WORDS = 14
+
+#: A body paragraph shorter than this many words that matches no content pattern is chrome
+#: (menu items, widget labels); real one-line body paragraphs are longer.
+MIN_BODY_WORDS = 4
+
+# --- tokenization --------------------------------------------------------------------------
+
+#: Texts are fed to pyvi in chunks of at most this many characters (it degrades above ~100k).
+TOKENIZE_CHUNK_CHARS = 50_000
+
+#: Entries kept in the tokenization cache: cross-validation tokenizes each training paragraph
+#: once instead of once per fold; 50k paragraphs of tokens is a few tens of MB.
+TOKEN_CACHE_SIZE = 50_000
+
+# --- model ---------------------------------------------------------------------------------
+
+#: Folds of the grouped cross-validation used for threshold tuning and evaluation: 5 keeps
+#: ~20% of reports out per fold, enough for rare labels to appear in every fold.
+CV_FOLDS = 5
+
+#: Seed of every random choice in training, so that the same data gives the same model.
+RANDOM_SEED = 20261121
+
+#: Thresholds are searched on this grid of out-of-fold probabilities.
+THRESHOLD_GRID = tuple(round(0.05 + 0.01 * i, 2) for i in range(86))  # 0.05 .. 0.90
+
+#: Threshold used when a label has too few examples to tune one.
+DEFAULT_THRESHOLD = 0.5
+
+# --- tagging -------------------------------------------------------------------------------
+
+#: Paragraphs predicted together: large enough to amortise numpy/sparse overhead, small enough
+#: to keep memory flat on huge inputs.
+PREDICT_BATCH = 512
+
+#: Paragraphs a person should check per report: the ones whose best score is closest to its
+#: threshold.
+UNSURE_PER_REPORT = 5
+
+#: Alternatives shown beside the predicted labels.
+TOP_ALTERNATIVES = 3

@@ -1,0 +1,290 @@
+"""Split a report's text into ordered paragraphs: headings, body, and web/page chrome (noise).
+
+Input is the text of a report with one paragraph per line, as the readers produce it. Each line
+becomes a :class:`Paragraph` with its position, its kind and the section it sits under. The
+rules follow what real reports and the portal pages they are pasted from look like:
+
+* headings: Roman and Arabic numbering ("I.", "2.", "2.1.", "a)"), "Phần thứ ...",
+  all-capital lines, short unpunctuated title lines, and short lead-ins ("Về công tác ...");
+* noise: menus, dates and times, bylines and sources, photo credits, share/comment widgets,
+  related-article lists, counters, advertisements, contact footers, and the furniture of an
+  official document (national motto, document number, "Nơi nhận", signature block).
+
+Exact repeats of a paragraph (captions repeated under photos) are kept once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from . import constants as C
+
+__all__ = ["Paragraph", "heading_level", "is_noise", "iter_paragraphs", "section_context",
+           "segment_report"]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of a report.
+
+    ``index`` is the position among the report's lines (noise included, repeats excluded);
+    ``kind`` is ``"heading"``, ``"body"`` or ``"noise"``; ``heading`` is the nearest heading
+    above it (None before the first); ``path`` holds the open headings from the outermost in.
+    """
+
+    index: int
+    text: str
+    kind: str
+    heading: str | None = None
+    path: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def context(self) -> str:
+        """The section headings above this paragraph, outermost first, as one string."""
+        return " / ".join(self.path)
+
+
+# --- noise -----------------------------------------------------------------------------------
+
+def _fold(text: str) -> str:
+    """Lowercase without diacritics, for matching chrome written with or without accents."""
+    text = unicodedata.normalize("NFD", text.lower()).replace("đ", "d")
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+
+
+# Whole-line chrome, compared after _fold and with punctuation stripped.
+_CHROME_LINES = frozenset(_fold(s) for s in """
+phản hồi|gửi phản hồi|thông tin người gửi phản hồi|các tin khác|tin khác|tin liên quan|
+bài liên quan|tin cùng chuyên mục|tin mới|tin mới nhất|mới nhất|xem nhiều nhất|đọc nhiều nhất|
+tin nổi bật|tin tiêu điểm|có thể bạn quan tâm|thư viện ảnh|thư viện video|liên kết website|
+liên kết|chia sẻ|chia sẻ bài viết|in bài viết|in bài|gửi bài viết|gửi email|lưu bài viết|
+bình luận|viết bình luận|viết bình luận mới|ý kiến bạn đọc|gửi ý kiến|trang chủ|giới thiệu|
+liên hệ|sơ đồ trang|sơ đồ site|tìm kiếm|đăng nhập|đăng ký|quảng cáo|image advertisement|
+advertisement|tiếng việt|english|tiếng việt english|thăm dò ý kiến|bình chọn|kết quả|
+xem kết quả|thống kê truy cập|lượt truy cập|thông tin cần biết|thời tiết|về đầu trang|
+lên đầu trang|quay lại|trở về|xem thêm|đọc thêm|xem tiếp|chi tiết|tải về|đính kèm|
+tệp đính kèm|video|hình ảnh|ảnh|ảnh minh họa|ảnh minh hoạ|ảnh tư liệu|nguồn|họ tên|họ và tên|
+email|điện thoại|mã xác nhận|nội dung|gửi|hủy|huỷ|facebook|twitter|zalo|youtube|like|share|
+tweet|print|nơi nhận|như trên|đã ký|độc lập tự do hạnh phúc|cộng hòa xã hội chủ nghĩa việt nam|
+cộng hoà xã hội chủ nghĩa việt nam|đảng cộng sản việt nam|quang cảnh hội nghị|quang cảnh buổi lễ|
+toàn cảnh hội nghị|các đại biểu dự hội nghị|đại biểu dự hội nghị|rss|menu|văn bản|chuyên mục|
+""".replace("\n", "").split("|") if s)
+
+_CHROME_PATTERNS = [re.compile(p, re.I) for p in (
+    # dates and times alone on a line, with weekday, GMT and "cập nhật" decorations
+    r"^(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|\d)|chủ\s+nhật)[,\s]*)?"
+    r"(?:(?:ngày|cập nhật|đăng(?: ngày| lúc)?|lúc|thời gian)[:\s]*)*"
+    r"[\d/.\-:,\s'h()gmt+|]*$",
+    r"^(?:cập nhật|đăng|ngày đăng|ngày cập nhật|posted|updated)\b.{0,40}\d",
+    r"^(?:(?:thứ\s+\S+|chủ\s+nhật)\s*,?\s*)?\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b.{0,25}$",
+    # sources, bylines, credits
+    r"^(?:theo|nguồn|tin|ảnh|tin,?\s*ảnh|tin\s+và\s+ảnh|bài,?\s*ảnh|bài\s+và\s+ảnh|video|clip|"
+    r"tác giả|người viết|biên tập|pv|ctv|btv)\s*[:.\-–]\s*.{0,60}$",
+    r"^\(?(?:ảnh|nguồn|theo)\s*:.{0,60}\)?$",
+    r"^theo\s+\S+\.(?:vn|com|net|org|gov\.vn)\b",
+    r"^(?:pv|ctv|btv|tpv|nhóm pv)\.?$",
+    # counters, widgets, polls
+    r"^(?:đang\s+(?:online|truy cập|trực tuyến)|hôm nay|hôm qua|trong tuần|trong tháng|tất cả|"
+    r"tổng(?:\s+số)?\s+lượt\s+(?:truy cập|xem)|lượt\s+(?:xem|truy cập|thích|chia sẻ)|"
+    r"số\s+lượt\s+(?:xem|truy cập)|online|lượt xem|đã xem|bình luận|visitors?)\s*[:\-]?\s*[\d.,\s]*$",
+    r"^[•·\-]?\s*(?:facebook|twitter|zalo|linkedin|email|print|in)(?:\s*[|•·/,]\s*\w+){1,6}$",
+    # contact footers
+    r"^(?:địa chỉ|điện thoại|đt|tel|fax|hotline|email|e-mail|website)\s*[:.]",
+    r"^(?:(?:điện thoại|đt|tel|fax|hotline)\s*[:.]?\s*)?[\d\s().+\-–]{9,}$",
+    r"^(?:©|copyright|bản quyền|giấy phép|chịu trách nhiệm|cơ quan chủ quản|cơ quan quản lý|"
+    r"trưởng ban biên tập|ban biên tập|ghi rõ nguồn|phát hành lại|thiết kế bởi|đơn vị thiết kế)",
+    # official document furniture
+    r"^số\s*:?\s*\d+\s*[-/]\s*[A-ZĐa-zđ]+(?:\s*/\s*[\wĐđ-]+)*\.?$",
+    r"^.{2,40},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\.?$",
+    r"^[-–+•]\s*(?:như trên|lưu|thường trực|ban thường vụ|các đồng chí|đ/c|các ban|các cơ quan|"
+    r"các huyện|các sở|ubnd|văn phòng|vp|website|trang tin)\b.{0,80}[;.,]?$",
+    r"^(?:t/m|k/t|tm\.|kt\.|tl\.|tuq\.|t/l)\s",
+    r"^\(?(?:đã ký|đã kí|ký tên|kí tên|ký và ghi rõ họ tên|ký, ghi rõ họ tên|đóng dấu).{0,30}\)?$",
+    r"^nơi nhận\s*:",
+    r"^(?:phó\s+)?(?:trưởng ban|bí thư|phó bí thư|chủ tịch|giám đốc|phó giám đốc|chánh văn phòng)$",
+    # page furniture
+    r"^(?:trang|page)\s+\d+\s*(?:/|of|trên)?\s*\d*$",
+    r"^[-–—\s]*\d{1,4}[-–—\s]*$",
+    r"^[*\-_=~.·•]+$",
+    r"^(?:\d+\s+)?(?:bình luận|lượt thích|lượt chia sẻ|comments?|likes?|shares?)$",
+    r"^(?:tags?|từ khóa|từ khoá)\s*:",
+    r"^(?:trang chủ|home)\s*[>»/|›].*$",
+    r"^(?:[\w\sÀ-ỹđĐ]{1,25}\s*[|›»]\s*){2,}[\w\sÀ-ỹđĐ]{0,25}$",
+)]
+
+# A web or mail address in a short line is a contact footer or a source; in a long one it is
+# content ("the portal at ... published 500 articles").
+_WEB_ADDRESS = re.compile(r"(?:@[\w-]+\.[\w.]+|https?://|www\.|\.gov\.vn\b|\.vn/)", re.I)
+
+# A short line of two to five capitalised words with no verb-like lowercase word is a name:
+# a byline or a signature ("Hoàng Tùng", "Nguyễn Ngọc Tâm").
+_NAME_LINE = re.compile(r"^(?:[A-ZÀ-ỸĐ][a-zà-ỹđ]*\.?\s+){1,4}[A-ZÀ-ỸĐ][a-zà-ỹđ]+$")
+_CAPTION_START = re.compile(
+    r"^(?:quang cảnh|toàn cảnh|các đại biểu|đại biểu|đồng chí|lãnh đạo|ảnh|các em|các đồng chí|"
+    r"ban tổ chức|buổi|tiết mục|đoàn công tác|hình ảnh|clip)\b", re.I)
+_CAPTION_VERB = re.compile(
+    r"\b(?:phát biểu|trao|tặng|chụp ảnh|dự|tham dự|tặng hoa|chúc mừng|kiểm tra|thăm|"
+    r"biểu diễn|tại|trình bày|chủ trì|quang cảnh)\b", re.I)
+
+
+def is_noise(line: str) -> bool:
+    """True when a line is web-page chrome or page furniture rather than report content.
+
+    >>> is_noise("Thứ Năm, 30/12/2021 21:45'(GMT+7)"), is_noise("Các tin khác")
+    (True, True)
+    >>> is_noise("Công tác khoa giáo đi vào nền nếp.")
+    False
+    """
+    text = line.strip()
+    if not text:
+        return True
+    folded = _fold(text)
+    bare = re.sub(r"[^\w\s]", " ", folded)
+    bare = re.sub(r"\s+", " ", bare).strip()
+    if not bare or bare in _CHROME_LINES:
+        return True
+    words = text.split()
+    if len(words) > 40:
+        return False
+    for pattern in _CHROME_PATTERNS:
+        if pattern.search(text):
+            return True
+    if len(words) <= 12 and _WEB_ADDRESS.search(text):
+        return True
+    if len(words) <= 5 and _NAME_LINE.match(text) and not _looks_like_title(text):
+        return True
+    # a short caption under a photo: names who did what at the event, with no full stop
+    return bool(
+        len(words) <= 16 and not text.endswith((".", ";", ":"))
+        and _CAPTION_START.match(text) and _CAPTION_VERB.search(text)
+    )
+
+
+_TITLE_WORDS = frozenset(_fold(w) for w in ["công", "tác", "tuyên", "giáo", "tuyên", "truyền", "báo", "chí", "xuất", "bản", "văn", "hóa", "văn", "hoá", "khoa", "giáo", "lý", "luận", "chính", "trị", "kết", "quả", "nhiệm", "vụ", "phương", "hướng", "giải", "pháp", "hạn", "chế", "nguyên", "nhân", "bài", "học", "kinh", "nghiệm", "đánh", "giá", "chung", "tình", "hình", "thực", "hiện", "kế", "hoạch", "mục", "đích", "yêu", "cầu", "nội", "dung", "tổ", "chức", "đội", "ngũ", "xây", "dựng", "đảng", "ngành", "thông", "tin", "đối", "ngoại", "dư", "luận", "xã", "hội"])
+
+
+def _looks_like_title(text: str) -> bool:
+    return any(_fold(w) in _TITLE_WORDS for w in text.split())
+
+
+# --- headings --------------------------------------------------------------------------------
+
+_ROMAN = re.compile(r"^(?:phần\s+)?[IVXLC]{1,6}\s*[.):\-–]\s*\S", re.I)
+_PART = re.compile(r"^(?:phần|chương|mục)\s+(?:thứ\s+)?(?:\w+)\s*[.:\-–]?", re.I)
+_NUMBERED = re.compile(r"^(\d{1,2})\s*[.)]\s*\S")
+_SUBNUMBERED = re.compile(r"^\d{1,2}\.\d{1,2}(?:\.\d{1,2})*\.?\s*\S")
+_LETTERED = re.compile(r"^[a-zđ]\s*[).]\s+\S")
+_LEAD_IN = re.compile(r"^(?:về|đối với|thứ\s+(?:nhất|hai|ba|tư|năm|sáu|bảy|tám))\b", re.I)
+_END_PUNCT = re.compile(r"[.;,!?…]$")
+
+
+def _upper_ratio(text: str) -> float:
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(ch.isupper() for ch in letters) / len(letters)
+
+
+def heading_level(line: str) -> int | None:
+    """The level of a heading line (1 = outermost), or None when the line is not a heading.
+
+    >>> heading_level("I. KẾT QUẢ ĐẠT ĐƯỢC"), heading_level("2. Công tác khoa giáo")
+    (1, 2)
+    >>> heading_level("a) Về tuyên truyền miệng"), heading_level("Năm 2023, toàn tỉnh tổ chức 45 hội nghị.")
+    (4, None)
+    """
+    text = line.strip()
+    if not text or len(text) > C.MAX_HEADING_CHARS:
+        return None
+    words = text.split()
+    short = len(words) <= C.MAX_TITLE_WORDS + 6
+    ends_sentence = bool(re.search(r"[.;!?…]$", text)) and not text.endswith(":")
+    # a numbered line is a heading unless it is a full sentence of a list
+    if _ROMAN.match(text) or (_PART.match(text) and _upper_ratio(text) > 0.5):
+        return 1 if short or not ends_sentence else None
+    if _SUBNUMBERED.match(text):
+        return 3 if short and not ends_sentence else None
+    if _NUMBERED.match(text) and not re.match(r"^\d{1,2}\.\d", text):
+        return 2 if short and not ends_sentence else None
+    if _LETTERED.match(text):
+        return 4 if short and not ends_sentence else None
+    if _upper_ratio(text) > 0.9 and len(words) >= 2:
+        return 1
+    if _LEAD_IN.match(text) and len(words) <= C.MAX_TITLE_WORDS and not ends_sentence:
+        return 3
+    first = text[0]
+    if (len(words) <= C.MAX_TITLE_WORDS and not _END_PUNCT.search(text) and first.isupper()
+            and not re.search(r"\d{1,2}[/:]\d{1,2}", text)):
+        return 3
+    return None
+
+
+class _SectionStack:
+    """The open headings of a report, by level: a new heading closes deeper ones."""
+
+    def __init__(self) -> None:
+        self.levels: list[tuple[int, str]] = []
+
+    def path(self) -> tuple[str, ...]:
+        return tuple(text for _, text in self.levels)
+
+    def push(self, level: int, text: str) -> None:
+        while self.levels and self.levels[-1][0] >= level:
+            self.levels.pop()
+        self.levels.append((level, text))
+
+
+def section_context(kinds_and_texts: Iterable[tuple[str, str]]) -> list[tuple[str, ...]]:
+    """For labeled data: the heading path of each (kind, text) of a report, in order.
+
+    A heading's own path holds only the headings above it, as in :func:`iter_paragraphs`.
+    """
+    stack = _SectionStack()
+    out: list[tuple[str, ...]] = []
+    for kind, text in kinds_and_texts:
+        out.append(stack.path())
+        if kind == "heading":
+            stack.push(heading_level(text) or 3, text)
+    return out
+
+
+def iter_paragraphs(lines: Iterable[str]) -> Iterator[Paragraph]:
+    """Segment a stream of lines lazily; memory does not grow with the report's length
+    (beyond one 16-byte digest per distinct paragraph for the repeat check)."""
+    stack = _SectionStack()
+    seen: set[bytes] = set()
+    index = 0
+    for raw in lines:
+        text = raw.strip()
+        if not text:
+            continue
+        digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+        if digest in seen:
+            continue
+        seen.add(digest)
+        if is_noise(text):
+            kind = "noise"
+        elif (level := heading_level(text)) is not None:
+            kind = "heading"
+        else:
+            kind = "body"
+        path = stack.path()
+        heading = path[-1] if path else None
+        yield Paragraph(index, text, kind, heading, path)
+        if kind == "heading":
+            stack.push(level or 3, text)
+        index += 1
+
+
+def segment_report(text: str) -> list[Paragraph]:
+    """Split a report's text (one paragraph per line) into an ordered list of paragraphs.
+
+    >>> [(p.kind, p.heading) for p in segment_report("I. CÔNG TÁC KHOA GIÁO\\nPhản hồi\\n"
+    ...     "Tỉnh tổ chức tốt kỳ thi tốt nghiệp trung học phổ thông năm 2023.")]
+    [('heading', None), ('noise', 'I. CÔNG TÁC KHOA GIÁO'), ('body', 'I. CÔNG TÁC KHOA GIÁO')]
+    """
+    return list(iter_paragraphs(text.splitlines()))

@@ -1,0 +1,99 @@
+"""Word tokenization of Vietnamese text: normalize, then pyvi word segmentation.
+
+pyvi joins the syllables of a compound word with "_" ("tuyên_truyền"); on top of it we lowercase,
+drop punctuation, keep short numbers (they name documents: "Nghị quyết 35", "Chỉ thị 05",
+"lực lượng 47", "Quy định 238") and fold other numbers into placeholders (years, counts and
+percentages carry no domain and would only add rare features).
+
+pyvi is the slowest step of the pipeline, so :func:`tokenize` keeps an LRU cache keyed by the
+text: cross-validation and threshold tuning tokenize each training paragraph once.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from . import constants as C
+from .normalize import normalize_text
+
+__all__ = ["join_tokens", "split_tokens", "tokenize", "tokenize_syllables"]
+
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_WORD = re.compile(r"\w", re.UNICODE)
+_SENTENCE_CUT = re.compile(r"(?<=[.;!?])\s+")
+
+
+def _norm_token(token: str) -> str | None:
+    if not _WORD.search(token):
+        return None  # punctuation
+    if _NUMBER.match(token):
+        if _YEAR.match(token):
+            return "<year>"
+        return token if len(token) <= 3 and token.isdigit() else "<num>"
+    return token.lower().strip("_") or None
+
+
+def _chunks(text: str) -> list[str]:
+    """Cut text at sentence ends into pieces pyvi handles at full speed."""
+    if len(text) <= C.TOKENIZE_CHUNK_CHARS:
+        return [text]
+    out: list[str] = []
+    current = ""
+    for sentence in _SENTENCE_CUT.split(text):
+        if current and len(current) + len(sentence) > C.TOKENIZE_CHUNK_CHARS:
+            out.append(current)
+            current = ""
+        while len(sentence) > C.TOKENIZE_CHUNK_CHARS:  # a sentence with no end in sight
+            cut = sentence.rfind(" ", 0, C.TOKENIZE_CHUNK_CHARS)
+            cut = cut if cut > 0 else C.TOKENIZE_CHUNK_CHARS
+            out.append(sentence[:cut])
+            sentence = sentence[cut:].lstrip()
+        current = f"{current} {sentence}" if current else sentence
+    if current:
+        out.append(current)
+    return out
+
+
+@lru_cache(maxsize=C.TOKEN_CACHE_SIZE)
+def _tokenize_cached(text: str) -> tuple[str, ...]:
+    from pyvi import ViTokenizer  # noqa: PLC0415 - keeps `import tgclassify` light
+
+    tokens: list[str] = []
+    for chunk in _chunks(normalize_text(text)):
+        for raw in ViTokenizer.tokenize(chunk).split():
+            token = _norm_token(raw)
+            if token:
+                tokens.append(token)
+    return tuple(tokens)
+
+
+def tokenize(text: str) -> list[str]:
+    """Split Vietnamese text into lowercase words, compounds joined by "_".
+
+    >>> tokenize("Công tác tuyên truyền Nghị quyết 35 năm 2023: 126 hội nghị.")
+    ['công_tác', 'tuyên_truyền', 'nghị_quyết', '35', 'năm', '<year>', '126', 'hội_nghị']
+    """
+    return list(_tokenize_cached(text))
+
+
+def tokenize_syllables(text: str) -> list[str]:
+    """Split into lowercase syllables without pyvi: the cheap alternative the benchmarks
+    compare against."""
+    tokens = []
+    for raw in re.findall(r"\w+", normalize_text(text)):
+        token = _norm_token(raw)
+        if token:
+            tokens.append(token)
+    return tokens
+
+
+def join_tokens(tokens: list[str]) -> str:
+    """Tokens as one space-separated string (what the feature step stores)."""
+    return " ".join(tokens)
+
+
+def split_tokens(text: str) -> list[str]:
+    """The analyzer of the TF-IDF steps: module-level so fitted models pickle and reload."""
+    return text.split()
