@@ -57,12 +57,24 @@ MAX_PARAGRAPH_CHARS = 20_000
 #: Headings in real reports are short; a longer line is a body paragraph even in capitals.
 MAX_HEADING_CHARS = 200
 
-#: An unnumbered, unpunctuated title line longer than this is a sentence, not a heading.
-MAX_TITLE_WORDS = 14
+#: An unnumbered, unpunctuated title line longer than this is a sentence, not a heading
+#: (news headlines on party portals run to about 20 words).
+MAX_TITLE_WORDS = 24
 
 #: A body paragraph shorter than this many words that matches no content pattern is chrome
 #: (menu items, widget labels); real one-line body paragraphs are longer.
 MIN_BODY_WORDS = 4
+
+#: Lines handed to the learned noise filter at once (amortises its per-call overhead).
+SEGMENT_BLOCK = 256
+
+#: The learned noise filter scores only lines of at most this many words: chrome is short
+#: (the longest footer lines in our noise set are ~20 words) and long lines are content.
+NOISE_MODEL_MAX_WORDS = 25
+
+#: Share of (short) content lines the noise filter may drop in cross-validation; its threshold
+#: is set from this. Losing a real paragraph costs more than keeping a menu item.
+NOISE_MAX_CONTENT_LOSS = 0.005
 
 # --- tokenization --------------------------------------------------------------------------
 

@@ -52,6 +52,7 @@ class Corpus:
     reports: dict[str, dict[str, Any]] = field(default_factory=dict)
     sha256: str = ""
     source: str = ""
+    noise: list[str] = field(default_factory=list)
 
     @property
     def texts(self) -> list[str]:
@@ -139,7 +140,10 @@ def load_corpus(path: str | Path, *, strict: bool = True) -> Corpus:
     rep_path = para_path.parent / REPORTS_FILE
     if p.is_dir() and rep_path.is_file():
         reports = {str(r["doc_id"]): r for r in _read_jsonl(rep_path)}
-    return Corpus(rows, reports, hashlib.sha256(raw).hexdigest(), str(para_path))
+    noise_path = para_path.parent / NOISE_FILE
+    noise = ([str(r.get("text", "")) for r in _read_jsonl(noise_path)]
+             if p.is_dir() and noise_path.is_file() else [])
+    return Corpus(rows, reports, hashlib.sha256(raw).hexdigest(), str(para_path), noise)
 
 
 # --- checking --------------------------------------------------------------------------------

@@ -15,6 +15,9 @@ Word stores those bytes as the cp1252/Latin-1 characters with the same codes, so
 reaches us as "C«ng t¸c tuyªn truyÒn" (TCVN3) or "Coâng taùc tuyeân truyeàn" (VNI).
 :func:`fix_legacy_text` is the entry point readers call; the conversion tables live in this
 module so the conversion does not depend on anything installed.
+
+Convert before :func:`tgclassify.normalize.normalize_text`: TCVN3 writes "ư" as 0xAD, which
+in Unicode is the soft hyphen that normalisation deletes.
 """
 
 from __future__ import annotations
@@ -142,9 +145,7 @@ for _sequence, _letter in _VNI_LOWER.items():
     _VNI_ENCODE[_letter.upper()] = _sequence.upper()
 del _sequence, _letter
 # Longest sequences first, so that "ôù" wins over "ô".
-_VNI_DECODE_RE = re.compile(
-    "|".join(re.escape(s) for s in sorted(_VNI_DECODE, key=len, reverse=True))
-)
+_VNI_DECODE_RE = re.compile("|".join(re.escape(s) for s in sorted(_VNI_DECODE, key=len, reverse=True)))
 _VNI_CODE_CHARS = frozenset(c for sequence in _VNI_DECODE for c in sequence if not c.isascii())
 
 _TCVN3_DECODE = str.maketrans(_TCVN3_TABLE)
@@ -172,9 +173,7 @@ def _coerce_encoding(encoding: str) -> LegacyEncoding:
     try:
         return LegacyEncoding(str(encoding).strip().lower())
     except ValueError:
-        raise ValueError(
-            f"unknown legacy encoding {encoding!r}; expected 'tcvn3' or 'vni'"
-        ) from None
+        raise ValueError(f"unknown legacy encoding {encoding!r}; expected 'tcvn3' or 'vni'") from None
 
 
 def encoding_for_font(font_name: str | None) -> LegacyEncoding | None:
@@ -363,9 +362,7 @@ def _looks_all_capitals(text: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
-def fix_legacy_text(
-    text: str, *, font_name: str | None = None
-) -> tuple[str, LegacyEncoding | None]:
+def fix_legacy_text(text: str, *, font_name: str | None = None) -> tuple[str, LegacyEncoding | None]:
     """Convert legacy-encoded text to Unicode; the one entry point document readers call.
 
     The encoding comes from ``font_name`` when that names a legacy font (``.VnTime`` ->

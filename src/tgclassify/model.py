@@ -19,6 +19,7 @@ from . import constants as C
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
 
+    from .noise import NoiseFilter
     from .segment import Paragraph
 
 __all__ = ["Classifier", "ModelConfig", "ParagraphTags", "build_pipeline"]
@@ -125,8 +126,10 @@ class Classifier:
 
     def __init__(self, pipeline: Pipeline, *, labels: Sequence[str] = C.LABELS,
                  thresholds: Sequence[float] | None = None,
-                 card: dict[str, Any] | None = None, path: str | None = None) -> None:
+                 card: dict[str, Any] | None = None, path: str | None = None,
+                 noise_filter: NoiseFilter | None = None) -> None:
         self.pipeline = pipeline
+        self.noise_filter = noise_filter
         self.labels: tuple[str, ...] = tuple(labels)
         self.thresholds = np.asarray(
             thresholds if thresholds is not None else [C.DEFAULT_THRESHOLD] * len(self.labels),
@@ -243,7 +246,8 @@ class Classifier:
         from .readers import open_report  # noqa: PLC0415
         from .segment import iter_paragraphs  # noqa: PLC0415
 
-        paragraphs = list(iter_paragraphs(open_report(path).lines()))
+        paragraphs = list(iter_paragraphs(open_report(path).lines(),
+                                          noise_filter=self.noise_filter))
         tags = self.tag_paragraphs(paragraphs)
         return [
             {"index": p.index, "kind": p.kind, "heading": p.heading, "text": p.text,

@@ -62,9 +62,7 @@ _OPEN_ONLY_GROUPS = frozenset(
 )  # fmt: skip
 # Groups that need a final consonant (tuôn, tiên, xoong, thuyền...), never end a syllable.
 _CLOSED_ONLY_GROUPS = frozenset(("ă", "â", "iê", "yê", "uô", "ươ", "oă", "uâ", "uyê", "oo"))
-_FREE_GROUPS = frozenset(
-    ("a", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "oa", "oe", "uê", "uơ", "uy")
-)
+_FREE_GROUPS = frozenset(("a", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "oa", "oe", "uê", "uơ", "uy"))
 _VALID_GROUPS = _OPEN_ONLY_GROUPS | _CLOSED_ONLY_GROUPS | _FREE_GROUPS
 
 # "gi" and "qu" are listed as onsets: in "giá" and "quý" the i/u belong to the consonant,
@@ -196,8 +194,7 @@ def _format_char_class() -> str:
         else:
             ranges.append((code, code))
     parts = [
-        re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
-        for lo, hi in ranges
+        re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in ranges
     ]
     return "[" + "".join(parts) + "]"
 

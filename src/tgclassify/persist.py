@@ -30,6 +30,7 @@ __all__ = ["CARD_FILE", "MODEL_FILE", "default_model_path", "load_model", "save_
 MODEL_FILE = "model.joblib"
 CARD_FILE = "model_card.json"
 CARD_VERSION = 1
+PAYLOAD_FORMAT = 1
 RETRAIN_HINT = "retrain it with: tgclassify train --data data/labeled --out {path}"
 
 
@@ -83,7 +84,8 @@ def save_model(clf: Classifier, path: str | Path, *, training: dict[str, Any] | 
 
     folder = Path(path)
     with atomic_path(folder / MODEL_FILE) as tmp_model:
-        joblib.dump(clf.pipeline, tmp_model, compress=3)
+        payload = {"format": PAYLOAD_FORMAT, "labels": clf.pipeline, "noise": clf.noise_filter}
+        joblib.dump(payload, tmp_model, compress=3)
         model_sha = sha256_file(tmp_model)
         card = dict(clf.card)
         card.update({
@@ -183,8 +185,11 @@ def load_model(path: str | Path | None = None) -> Classifier:
     from .model import Classifier  # noqa: PLC0415
 
     try:
-        pipeline = joblib.load(model_path)
+        payload = joblib.load(model_path)
     except Exception as exc:  # unpickling errors come in every type
         raise ModelLoadError(f"{model_path}: cannot be loaded ({type(exc).__name__}: {exc}); "
                              f"{hint}") from exc
-    return Classifier(pipeline, labels=labels, thresholds=thresholds, card=card, path=str(folder))
+    if not isinstance(payload, dict) or payload.get("format") != PAYLOAD_FORMAT:
+        raise ModelLoadError(f"{model_path}: not a tgclassify model of this version; {hint}")
+    return Classifier(payload["labels"], labels=labels, thresholds=thresholds, card=card,
+                      path=str(folder), noise_filter=payload.get("noise"))

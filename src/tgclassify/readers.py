@@ -295,25 +295,32 @@ def _docx_paragraph_text(p: object, styles_font: dict[str, str | None], found: C
             para_font = styles_font.get(style.get(f"{_W}val"))
     parts: list[str] = []
     for run in p.iter(f"{_W}r"):  # type: ignore[attr-defined]
-        text = "".join(
-            (node.text or "") if node.tag == f"{_W}t" else ("\t" if node.tag == f"{_W}tab" else " ")
-            for node in run
-            if node.tag in (f"{_W}t", f"{_W}tab", f"{_W}br")
-        )
+        font = _run_font(run, para_font)
+        legacy_font = encoding_for_font(font) is not None
+        text = "".join(_run_piece(node, legacy_font) for node in run)
         if not text:
             continue
-        font = _run_font(run, para_font)
-        legacy = encoding_for_font(font)
-        if legacy:
-            text = decode_legacy(text, legacy, uppercase=_is_upper_font(font))
-            found[legacy] += 1
+        if legacy_font:
+            fixed, legacy = fix_legacy_text(text, font_name=font)
+            if legacy:
+                text = fixed
+                found[str(legacy)] += 1
         parts.append(text)
     return "".join(parts)
 
 
-def _is_upper_font(font: str | None) -> bool:
-    # TCVN3 capitals live in separate fonts whose names end in "H" (.VnTimeH, .VnArialH)
-    return bool(font) and font.strip().lower().startswith(".vn") and font.strip()[-1:] in "hH"
+def _run_piece(node: object, legacy_font: bool) -> str:
+    tag = node.tag  # type: ignore[attr-defined]
+    if tag == f"{_W}t":
+        return node.text or ""  # type: ignore[attr-defined]
+    if tag == f"{_W}tab":
+        return "\t"
+    if tag in (f"{_W}br", f"{_W}cr"):
+        return " "
+    if tag == f"{_W}softHyphen" and legacy_font:
+        # TCVN3 puts "ư" on byte 0xAD, which Word may store as a soft-hyphen element
+        return "\xad"
+    return ""
 
 
 def _docx_blocks(

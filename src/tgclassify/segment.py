@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from . import constants as C
@@ -164,11 +164,16 @@ def is_noise(line: str) -> bool:
     )
 
 
-_TITLE_WORDS = frozenset(_fold(w) for w in ["công", "tác", "tuyên", "giáo", "tuyên", "truyền", "báo", "chí", "xuất", "bản", "văn", "hóa", "văn", "hoá", "khoa", "giáo", "lý", "luận", "chính", "trị", "kết", "quả", "nhiệm", "vụ", "phương", "hướng", "giải", "pháp", "hạn", "chế", "nguyên", "nhân", "bài", "học", "kinh", "nghiệm", "đánh", "giá", "chung", "tình", "hình", "thực", "hiện", "kế", "hoạch", "mục", "đích", "yêu", "cầu", "nội", "dung", "tổ", "chức", "đội", "ngũ", "xây", "dựng", "đảng", "ngành", "thông", "tin", "đối", "ngoại", "dư", "luận", "xã", "hội"])
+# Phrases of section titles; a capitalised short line containing one is a heading, not a name.
+_TITLE_PHRASES = re.compile(
+    r"công tác|tuyên|giáo|báo chí|xuất bản|văn hóa|văn hoá|văn nghệ|lý luận|chính trị|kết quả|"
+    r"nhiệm vụ|phương hướng|giải pháp|hạn chế|nguyên nhân|kinh nghiệm|đánh giá|tình hình|"
+    r"kế hoạch|mục đích|yêu cầu|nội dung|tổ chức|đội ngũ|xây dựng|đối ngoại|dư luận|"
+    r"phần|mục|chương|kết luận|tổng kết|sơ kết|báo cáo|đề xuất|kiến nghị", re.I)
 
 
 def _looks_like_title(text: str) -> bool:
-    return any(_fold(w) in _TITLE_WORDS for w in text.split())
+    return bool(_TITLE_PHRASES.search(text))
 
 
 # --- headings --------------------------------------------------------------------------------
@@ -179,6 +184,8 @@ _NUMBERED = re.compile(r"^(\d{1,2})\s*[.)]\s*\S")
 _SUBNUMBERED = re.compile(r"^\d{1,2}\.\d{1,2}(?:\.\d{1,2})*\.?\s*\S")
 _LETTERED = re.compile(r"^[a-zđ]\s*[).]\s+\S")
 _LEAD_IN = re.compile(r"^(?:về|đối với|thứ\s+(?:nhất|hai|ba|tư|năm|sáu|bảy|tám))\b", re.I)
+_DOC_TITLE = re.compile(r"^(?:BÁO CÁO|KẾ HOẠCH|HƯỚNG DẪN|CHƯƠNG TRÌNH|DIỄN VĂN|BÀI PHÁT BIỂU|"
+                        r"THÔNG BÁO|TỜ TRÌNH|ĐỀ ÁN|PHƯƠNG HƯỚNG|NGHỊ QUYẾT|CHỈ THỊ)\b")
 _END_PUNCT = re.compile(r"[.;,!?…]$")
 
 
@@ -213,6 +220,8 @@ def heading_level(line: str) -> int | None:
     if _LETTERED.match(text):
         return 4 if short and not ends_sentence else None
     if _upper_ratio(text) > 0.9 and len(words) >= 2:
+        return 1
+    if _DOC_TITLE.match(text) and not ends_sentence:
         return 1
     if _LEAD_IN.match(text) and len(words) <= C.MAX_TITLE_WORDS and not ends_sentence:
         return 3
@@ -252,12 +261,10 @@ def section_context(kinds_and_texts: Iterable[tuple[str, str]]) -> list[tuple[st
     return out
 
 
-def iter_paragraphs(lines: Iterable[str]) -> Iterator[Paragraph]:
-    """Segment a stream of lines lazily; memory does not grow with the report's length
-    (beyond one 16-byte digest per distinct paragraph for the repeat check)."""
-    stack = _SectionStack()
+def _distinct_blocks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
+    """Stripped, non-empty lines in blocks of ``size``, exact repeats removed."""
     seen: set[bytes] = set()
-    index = 0
+    block: list[str] = []
     for raw in lines:
         text = raw.strip()
         if not text:
@@ -266,18 +273,42 @@ def iter_paragraphs(lines: Iterable[str]) -> Iterator[Paragraph]:
         if digest in seen:
             continue
         seen.add(digest)
-        if is_noise(text):
-            kind = "noise"
-        elif (level := heading_level(text)) is not None:
-            kind = "heading"
-        else:
-            kind = "body"
-        path = stack.path()
-        heading = path[-1] if path else None
-        yield Paragraph(index, text, kind, heading, path)
-        if kind == "heading":
-            stack.push(level or 3, text)
-        index += 1
+        block.append(text)
+        if len(block) >= size:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def iter_paragraphs(lines: Iterable[str], *,
+                    noise_filter: Callable[[list[str]], list[bool]] | None = None
+                    ) -> Iterator[Paragraph]:
+    """Segment a stream of lines lazily; memory does not grow with the report's length
+    (beyond one 16-byte digest per distinct paragraph for the repeat check).
+
+    ``noise_filter`` (e.g. a trained :class:`~tgclassify.noise.NoiseFilter`) is asked about
+    blocks of lines and marks more lines as noise than the rules alone.
+    """
+    stack = _SectionStack()
+    index = 0
+    size = 1 if noise_filter is None else C.SEGMENT_BLOCK
+    for block in _distinct_blocks(lines, size):
+        learned = noise_filter(block) if noise_filter is not None else [False] * len(block)
+        for text, noisy in zip(block, learned, strict=True):
+            level = None
+            if noisy or is_noise(text):
+                kind = "noise"
+            elif (level := heading_level(text)) is not None:
+                kind = "heading"
+            else:
+                kind = "body"
+            path = stack.path()
+            heading = path[-1] if path else None
+            yield Paragraph(index, text, kind, heading, path)
+            if kind == "heading":
+                stack.push(level or 3, text)
+            index += 1
 
 
 def segment_report(text: str) -> list[Paragraph]:

@@ -160,14 +160,15 @@ def _open(source: str, stdin_reader: Callable[[], Any] | None) -> Any:
     return open_report(source)
 
 
-def _units(sources: Iterable[str], stdin_reader: Callable[[], Any] | None = None
+def _units(sources: Iterable[str], stdin_reader: Callable[[], Any] | None = None,
+           noise_filter: Callable[[list[str]], list[bool]] | None = None
            ) -> Iterator[_Batch | _End]:
     for file_no, source in enumerate(sources):
         try:
             opened = _open(source, stdin_reader)
             batch: list[Paragraph] = []
             non_noise = 0
-            for para in iter_paragraphs(opened.lines()):
+            for para in iter_paragraphs(opened.lines(), noise_filter=noise_filter):
                 batch.append(para)
                 non_noise += para.kind != "noise"
                 if non_noise >= C.PREDICT_BATCH:
@@ -207,7 +208,7 @@ def tag_reports(clf: Classifier, sources: Iterable[str], *, n_jobs: int = 1,
 
     ``on_file(file_no, source)`` is called when a file's summary is emitted (progress bars).
     """
-    units = _units(sources, stdin_reader)
+    units = _units(sources, stdin_reader, clf.noise_filter)
     if n_jobs <= 1:
         results: Iterator[tuple[_Batch | _End, list[ParagraphTags | None] | None]] = (
             (u, clf.tag_paragraphs(u.paragraphs) if isinstance(u, _Batch) else None)

@@ -52,8 +52,15 @@ def train_classifier(data: str | Path | Corpus, *, config: ModelConfig | None = 
         evaluation = cross_validate(make, X, Y, groups, texts=corpus.texts,
                                     ids=[str(r["id"]) for r in corpus.records], seed=seed,
                                     without_context=config.context_weight > 0)
-    card = {"name": name, "config": config.to_dict(), "seed": seed}
-    clf = Classifier(pipeline, labels=C.LABELS, thresholds=thresholds, card=card)
+    card: dict[str, Any] = {"name": name, "config": config.to_dict(), "seed": seed}
+    noise_filter = None
+    if corpus.noise:
+        from .noise import train_noise_filter  # noqa: PLC0415
+
+        noise_filter, card["noise_filter"] = train_noise_filter(
+            corpus.noise, corpus.texts, corpus.groups, seed=seed)
+    clf = Classifier(pipeline, labels=C.LABELS, thresholds=thresholds, card=card,
+                     noise_filter=noise_filter)
     return TrainResult(clf, evaluation, time.perf_counter() - start)
 
 

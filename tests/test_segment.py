@@ -1,0 +1,105 @@
+from pathlib import Path
+
+import pytest
+
+from tgclassify import is_noise, segment_report
+from tgclassify.segment import heading_level, iter_paragraphs, section_context
+
+FIXTURE = Path(__file__).parent / "fixtures" / "portal_report.txt"
+
+
+@pytest.fixture(scope="module")
+def paragraphs():
+    return segment_report(FIXTURE.read_text(encoding="utf-8"))
+
+
+def kinds(paragraphs):
+    return {p.text: p.kind for p in paragraphs}
+
+
+@pytest.mark.parametrize("line", [
+    "ĐẢNG BỘ HUYỆN TRIỂN KHAI NHIỆM VỤ CÔNG TÁC TUYÊN GIÁO", "I. KẾT QUẢ NĂM 2021",
+    "1. Công tác tuyên truyền", "1.1. Tuyên truyền miệng", "a) Về công tác khoa giáo",
+    "Về công tác văn hóa, văn nghệ", "Đổi mới công tác tuyên truyền",
+    "Phần thứ hai: PHƯƠNG HƯỚNG NĂM 2022",
+])
+def test_every_heading_style_is_a_heading(paragraphs, line):
+    assert kinds(paragraphs)[line] == "heading"
+
+
+@pytest.mark.parametrize("line", [
+    "Tiếng Việt | English", "Trang chủ > Tin tức > Tuyên giáo cơ sở", "Thứ Hai, 14/3/2022 08:15",
+    "Cập nhật lúc 09:20 ngày 05/6/2023", "Quang cảnh hội nghị", "Ảnh: Minh Đức",
+    "Đồng chí Bí thư Huyện ủy phát biểu tại hội nghị", "Nguyễn Văn Hùng", "Theo baodaklak.vn",
+    "Chia sẻ", "Facebook | Zalo | Twitter", "In bài viết", "Các tin khác", "Lượt xem: 1.245",
+    "Đang online: 37", "© Bản quyền thuộc Ban Tuyên giáo Huyện ủy Krông Năng",
+    "Địa chỉ: 120 Hùng Vương, thị trấn Krông Năng", "Email: btgkrongnang@daklak.gov.vn",
+    "Điện thoại: 0262.3870.123", "Nơi nhận:", "- Như trên;", "- Lưu VP.", "T/M BAN THƯỜNG VỤ",
+    "(Đã ký)", "Trang 2/3", "- 2 -",
+])
+def test_chrome_is_noise(paragraphs, line):
+    assert kinds(paragraphs)[line] == "noise"
+
+
+def test_body_paragraphs_stay_body(paragraphs):
+    body = [p.text for p in paragraphs if p.kind == "body"]
+    assert len(body) == 7
+    assert all(len(text.split()) > 8 for text in body)
+
+
+def test_repeated_caption_appears_once(paragraphs):
+    assert [p.text for p in paragraphs].count("Quang cảnh hội nghị") == 1
+    assert [p.index for p in paragraphs] == list(range(len(paragraphs)))
+
+
+def test_headings_nest_into_a_path(paragraphs):
+    by_text = {p.text: p for p in paragraphs}
+    p = by_text["Đội ngũ báo cáo viên huyện được bổ sung 6 đồng chí, duy trì nói chuyện thời sự "
+                "hằng tháng."]
+    assert p.heading == "1.1. Tuyên truyền miệng"
+    assert p.path == ("I. KẾT QUẢ NĂM 2021", "1. Công tác tuyên truyền", "1.1. Tuyên truyền miệng")
+    last = by_text["Tiếp tục nâng cao chất lượng sinh hoạt chi bộ và công tác nắm bắt dư luận xã "
+                   "hội."]
+    assert last.path == ("Phần thứ hai: PHƯƠNG HƯỚNG NĂM 2022",)
+
+
+@pytest.mark.parametrize("line", [
+    "Năm 2023, toàn tỉnh tổ chức 45 hội nghị báo cáo viên.",
+    "1. Tổ chức thành công 12 hội nghị quán triệt nghị quyết cho 3.400 đảng viên ở các chi bộ "
+    "trực thuộc trong toàn huyện, bảo đảm đúng kế hoạch đề ra.",
+    "Về công tác tuyên truyền, báo chí và dư luận xã hội, Ban đã ban hành 14 hướng dẫn để chỉ đạo.",
+])
+def test_sentences_are_not_headings(line):
+    assert heading_level(line) is None
+
+
+@pytest.mark.parametrize("line", [
+    "Công tác khoa giáo đi vào nền nếp, các chương trình phối hợp được ký kết.",
+    "Cổng thông tin điện tử của Đảng bộ tỉnh (www.example.gov.vn) đăng 1.500 tin bài về "
+    "nhiệm vụ chính trị của địa phương trong năm.",
+    "Số lượng báo cáo viên cấp huyện tăng 12 đồng chí so với năm trước.",
+])
+def test_content_is_not_noise(line):
+    assert not is_noise(line)
+
+
+def test_section_context_matches_segmentation():
+    rows = [("heading", "II. CÔNG TÁC KHOA GIÁO"), ("body", "Năm học mới khai giảng."),
+            ("heading", "1. Y tế"), ("body", "Tiêm chủng đạt 96%."),
+            ("heading", "III. NHIỆM VỤ"), ("body", "Tiếp tục.")]
+    paths = section_context(rows)
+    assert paths[1] == ("II. CÔNG TÁC KHOA GIÁO",)
+    assert paths[2] == ("II. CÔNG TÁC KHOA GIÁO",)
+    assert paths[3] == ("II. CÔNG TÁC KHOA GIÁO", "1. Y tế")
+    assert paths[5] == ("III. NHIỆM VỤ",)
+
+
+def test_iter_paragraphs_is_lazy():
+    def lines():
+        yield "I. TUYÊN TRUYỀN"
+        yield "Đoạn văn đầu tiên của phần tuyên truyền có đủ số chữ."
+        raise AssertionError("read too far")
+
+    it = iter_paragraphs(lines())
+    assert next(it).kind == "heading"
+    assert next(it).kind == "body"
