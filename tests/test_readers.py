@@ -2,8 +2,8 @@ import codecs
 import warnings
 
 import pytest
-from helpers import make_docx, make_pdf, to_cp1258
 
+from helpers import make_docx, make_pdf, to_cp1258
 from tgclassify import ReportReadError, read_report
 from tgclassify import constants as C
 from tgclassify.legacy import encode_legacy

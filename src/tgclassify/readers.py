@@ -30,6 +30,7 @@ from .legacy import (
     decode_legacy,
     detect_legacy,
     encoding_for_font,
+    fix_legacy_text,
     looks_legacy,
 )
 
