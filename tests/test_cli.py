@@ -1,0 +1,139 @@
+"""End to end through the command line, as a user runs it."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import make_docx, make_pdf
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def run(*args, stdin=None, model=None):
+    cmd = [sys.executable, "-m", "tgclassify", *args]
+    if model is not None:
+        cmd += ["--model", str(model)]
+    return subprocess.run(cmd, input=stdin, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def mixed_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("reports")
+    make_docx(folder / "a_report.docx")
+    (folder / "b_page.html").write_text(
+        "<html><body><nav>Trang chủ | Tin tức</nav><h1>Hội nghị báo cáo viên quý II</h1>"
+        "<p>Ban Tuyên giáo Tỉnh ủy tổ chức hội nghị báo cáo viên, thông tin về tình hình biển "
+        "Đông và kết quả phân giới cắm mốc biên giới.</p><footer>© Cổng thông tin</footer>"
+        "</body></html>", encoding="utf-8")
+    make_pdf(folder / "c_scan.pdf", [["I. CONG TAC KHOA GIAO",
+                                      "Nganh giao duc to chuc thi tot nghiep an toan."]])
+    (folder / "d_empty.txt").write_bytes(b"")
+    (folder / "e_corrupt.docx").write_bytes(b"PK\x03\x04broken")
+    (folder / "f_notes.odt").write_bytes(b"whatever")
+    sub = folder / "sub"
+    sub.mkdir()
+    (sub / "g_nested.md").write_text((FIXTURES / "portal_report.txt").read_text(encoding="utf-8"),
+                                     encoding="utf-8")
+    return folder
+
+
+def test_jsonl_mixed_folder_recursive(mixed_folder, saved_model):
+    res = run("tag", str(mixed_folder), "-r", "--format", "jsonl", model=saved_model)
+    assert res.returncode == 1  # some files failed
+    records = [json.loads(line) for line in res.stdout.decode().splitlines()]
+    errors = {Path(r["source"]).name for r in records if r["type"] == "error"}
+    reports = {Path(r["source"]).name for r in records if r["type"] == "report"}
+    assert errors == {"d_empty.txt", "e_corrupt.docx", "f_notes.odt"}
+    assert reports == {"a_report.docx", "b_page.html", "c_scan.pdf", "g_nested.md"}
+    stderr = res.stderr.decode()
+    assert "d_empty.txt" in stderr and "e_corrupt.docx" in stderr
+    docx_texts = [r["text"] for r in records
+                  if r["type"] == "paragraph" and r["source"].endswith("a_report.docx")]
+    assert any("hội nghị báo cáo viên" in t for t in docx_texts)  # from the table
+    html_texts = [r["text"] for r in records
+                  if r["type"] == "paragraph" and r["source"].endswith("b_page.html")]
+    assert not any("Trang chủ" in t or "©" in t for t in html_texts)
+    order = [Path(r["source"]).name for r in records if r["type"] != "paragraph"]
+    assert order == sorted(order)
+
+
+def test_all_ok_exits_zero_and_csv_parses(saved_model):
+    res = run("tag", str(FIXTURES / "portal_report.txt"), "-f", "csv", model=saved_model)
+    assert res.returncode == 0, res.stderr
+    rows = list(csv.DictReader(io.StringIO(res.stdout.decode())))
+    kinds = {r["kind"] for r in rows}
+    assert kinds == {"heading", "body", "report"}
+    body = [r for r in rows if r["kind"] == "body"]
+    assert all(0 <= float(r["khoa_giao"]) <= 1 for r in body)
+
+
+def test_stdin(saved_model):
+    text = ("1. Công tác tuyên truyền\nTổ chức 12 hội nghị báo cáo viên cấp huyện trong năm.\n"
+            "Chia sẻ\n")
+    res = run("tag", "-", stdin=text.encode("utf-8"), model=saved_model)
+    assert res.returncode == 0, res.stderr
+    records = [json.loads(line) for line in res.stdout.decode().splitlines()]
+    assert records[-1]["type"] == "report" and records[-1]["source"] == "-"
+    assert records[-1]["noise_dropped"] == 1
+
+
+def test_markdown_and_html_outputs_are_whole_files(mixed_folder, saved_model, tmp_path):
+    md = tmp_path / "out" / "report.md"
+    res = run("tag", str(mixed_folder), "-r", "-f", "md", "-o", str(md), "-q", model=saved_model)
+    assert res.returncode == 1
+    text = md.read_text(encoding="utf-8")
+    assert "## Coverage across reports" in text and "**Error:**" in text
+    assert "**Absent domains:**" in text
+    page = tmp_path / "report.html"
+    res = run("tag", str(mixed_folder), "-r", "-f", "html", "-o", str(page), model=saved_model)
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
+    assert "<svg" in html and 'class="err"' in html
+    assert not list(tmp_path.glob(".*.part"))
+
+
+def test_misuse_exits_two(tmp_path, saved_model):
+    assert run("tag").returncode == 2
+    assert run("tag", str(tmp_path / "empty_dir_that_does_not_exist") + "/",
+               model=saved_model).returncode == 1
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    assert run("tag", str(empty), model=saved_model).returncode == 2
+    res = run("tag", str(FIXTURES / "portal_report.txt"), model=tmp_path / "no_model")
+    assert res.returncode == 2 and b"model folder not found" in res.stderr
+
+
+def test_failed_run_keeps_previous_output(tmp_path, saved_model):
+    out = tmp_path / "keep.jsonl"
+    out.write_text("previous results\n", encoding="utf-8")
+    res = run("tag", str(FIXTURES / "portal_report.txt"), "-o", str(out),
+              model=tmp_path / "no_model")
+    assert res.returncode == 2
+    assert out.read_text(encoding="utf-8") == "previous results\n"
+
+
+def test_train_and_eval_commands(tmp_path, small_corpus):
+    data = tmp_path / "data.jsonl"
+    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in small_corpus.records),
+                    encoding="utf-8")
+    out = tmp_path / "m"
+    res = run("train", "--data", str(data), "--out", str(out), "--no-eval")
+    assert res.returncode == 0, res.stderr
+    assert b"thresholds:" in res.stdout and (out / "model_card.json").is_file()
+    res = run("eval", "--data", str(data), "--json", model=out)
+    assert res.returncode == 0, res.stderr
+    result = json.loads(res.stdout)
+    assert result["scores"]["macro_f1"] > result["keyword_baseline"]["macro_f1"]
+    assert result["empty_baseline"]["macro_f1"] == 0.0
+
+
+def test_explain_command(saved_model):
+    res = run("explain", "Ban Chỉ đạo 35 phản bác quan điểm sai trái, thù địch trên mạng xã hội",
+              model=saved_model)
+    assert res.returncode == 0, res.stderr
+    assert b"bcd_35" in res.stdout

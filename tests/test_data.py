@@ -1,0 +1,100 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import CORPUS
+from tgclassify import DataFormatError, check_corpus, load_corpus
+from tgclassify.data import near_duplicates, render_data_readme
+
+
+def write(path, rows):
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def row(i, doc="d1", pos=None, text=None, labels=(), kind="body"):
+    return {"id": f"{doc}-{i}", "doc_id": doc, "pos": i if pos is None else pos, "kind": kind,
+            "text": text or f"Đoạn văn số {i} nói về một việc hoàn toàn khác {i * 7919}.",
+            "labels": list(labels)}
+
+
+def test_shipped_corpus_passes_the_check():
+    res = check_corpus(CORPUS)
+    assert res.errors == []
+    s = res.stats
+    assert s["paragraphs"] >= 2000 and s["reports"] >= 120
+    assert min(s["per_label"].values()) >= 150
+    assert s["general"] >= 200 and s["multi_share"] >= 0.15
+    assert s["noise_lines"] >= 500
+
+
+def test_check_finds_schema_label_id_position_and_duplicate_errors(tmp_path):
+    rows = [row(0, labels=["khoa_giao"]), row(1, labels=["bao_chi"]), row(1), row(4),
+            row(5, text="   "), row(6, text="Đoạn văn số 0 nói về một việc hoàn toàn khác 0.")]
+    rows[2]["id"] = "d1-x"
+    del rows[3]["kind"]
+    res = check_corpus(write(tmp_path / "p.jsonl", rows), minimums=False)
+    text = "\n".join(res.errors)
+    assert "unknown label(s) ['bao_chi']" in text
+    assert "positions are not" in text
+    assert "'kind' missing" in text
+    assert "empty text" in text
+    assert "exact duplicate" in text
+    assert not res.ok
+
+
+def test_check_reports_near_duplicates_and_minimums(tmp_path):
+    base = ("Ban Tuyên giáo Huyện ủy tổ chức hội nghị báo cáo viên quý III, cung cấp thông tin "
+            "thời sự cho 150 đại biểu là cán bộ chủ chốt của huyện và các xã")
+    rows = [row(i) for i in range(8)]
+    rows[2]["text"] = base + "."
+    rows[5]["text"] = base + " nhé."
+    res = check_corpus(write(tmp_path / "p.jsonl", rows))
+    assert any("near duplicate" in w for w in res.warnings)
+    assert any("fewer than 2000" in e for e in res.errors)
+
+
+def test_near_duplicates_threshold():
+    a = "một hai ba bốn năm sáu bảy tám chín mười"
+    assert near_duplicates([a, a + " mười một"], 0.8)
+    assert not near_duplicates([a, "hoàn toàn khác nhau về mọi mặt nội dung"], 0.5)
+
+
+def test_load_corpus_needs_text_and_labels_only(tmp_path):
+    p = write(tmp_path / "mine.jsonl", [{"text": "Công tác khoa giáo", "labels": ["khoa_giao"]},
+                                        {"text": "Chung", "labels": []}])
+    c = load_corpus(p)
+    assert c.groups == ["line1", "line2"]
+    assert c.label_matrix().sum() == 1
+    bad = write(tmp_path / "bad.jsonl", [{"text": "x", "labels": ["nope"]}])
+    with pytest.raises(DataFormatError, match="unknown label"):
+        load_corpus(bad)
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"text": "x", "labels": []}\n{oops\n', encoding="utf-8")
+    with pytest.raises(DataFormatError, match="broken.jsonl:2"):
+        load_corpus(broken)
+
+
+def test_pairs_carry_section_context(corpus):
+    pairs = corpus.pairs()
+    with_context = [c for _, c in pairs if c]
+    assert len(with_context) > len(pairs) / 2
+
+
+def test_generated_readme_is_current():
+    """data/labeled/README.md must be what `tgclassify data stats --write` produces."""
+    assert (CORPUS / "README.md").read_text(encoding="utf-8") == render_data_readme(CORPUS)
+
+
+def test_cli_data_check_exit_codes(tmp_path):
+    ok = subprocess.run([sys.executable, "-m", "tgclassify", "data", "check", str(CORPUS)],
+                        capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert ok.stdout.strip().endswith("OK")
+    bad = write(tmp_path / "p.jsonl", [row(0, labels=["nope"])])
+    res = subprocess.run([sys.executable, "-m", "tgclassify", "data", "check", str(bad),
+                          "--no-minimums"], capture_output=True, text=True)
+    assert res.returncode == 1 and "unknown label" in res.stdout
