@@ -1,6 +1,6 @@
 """Compare feature sets and estimators by nested grouped cross-validation on the corpus.
 
-Usage: python benchmarks/model_selection.py [--data data/labeled] [--out benchmarks/results/model_selection.json]
+Usage: python benchmarks/model_selection.py [--data DIR] [--out FILE] [--only NAME ...]
 
 Every configuration is scored on the same grouped folds, with thresholds tuned inside each
 training part (see tgclassify.evaluate). Prints a table and writes the JSON result.
@@ -23,6 +23,8 @@ BASE = ModelConfig()
 CANDIDATES = {
     "default: words 1-2, context 0.5, logreg C=10, balanced": BASE,
     "syllables 1-2 (no pyvi)": replace(BASE, words=False),
+    "pyvi words + syllables 1-2": replace(BASE, syllables=True),
+    "pyvi words + syllables, no context": replace(BASE, syllables=True, context_weight=0.0),
     "words 1-3": replace(BASE, ngram_max=3),
     "words 1 only": replace(BASE, ngram_max=1),
     "words 1-2 + char 2-5": replace(BASE, char_ngrams=True),

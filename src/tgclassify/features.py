@@ -40,34 +40,38 @@ def as_pairs(X: Sequence[Any]) -> list[Pair]:
 
 
 class Tokenize(TransformerMixin, BaseEstimator):
-    """Paragraphs -> (text tokens, context tokens), each a space-joined string.
+    """Paragraphs -> (text tokens, context tokens, text syllables), space-joined strings.
 
-    ``words=True`` uses pyvi word segmentation; ``False`` uses plain syllables (faster, and the
-    baseline the word features are measured against).
+    ``words=True`` uses pyvi word segmentation for the text and context; ``False`` uses plain
+    syllables (no pyvi). ``syllables=True`` also fills the third element with the text's
+    syllables, for a syllable n-gram block beside the word block (empty otherwise).
     """
 
-    def __init__(self, words: bool = True) -> None:
+    def __init__(self, words: bool = True, syllables: bool = False) -> None:
         self.words = words
+        self.syllables = syllables
 
     def fit(self, X: Sequence[Any], y: Any = None) -> Tokenize:
         return self
 
-    def transform(self, X: Sequence[Any]) -> list[Pair]:
+    def transform(self, X: Sequence[Any]) -> list[tuple[str, str, str]]:
         split = tokenize if self.words else tokenize_syllables
         return [
-            (join_tokens(split(text)), join_tokens(split(context)) if context else "")
+            (join_tokens(split(text)), join_tokens(split(context)) if context else "",
+             join_tokens(tokenize_syllables(text)) if self.syllables else "")
             for text, context in as_pairs(X)
         ]
 
 
 class Column(TransformerMixin, BaseEstimator):
-    """Pick one element of each pair: 0 = the paragraph, 1 = its section context."""
+    """Pick one element of each tokenized paragraph: 0 = the paragraph's tokens, 1 = its
+    section context, 2 = the paragraph's syllables."""
 
     def __init__(self, index: int = 0) -> None:
         self.index = index
 
-    def fit(self, X: Sequence[Pair], y: Any = None) -> Column:
+    def fit(self, X: Sequence[tuple[str, ...]], y: Any = None) -> Column:
         return self
 
-    def transform(self, X: Sequence[Pair]) -> list[str]:
+    def transform(self, X: Sequence[tuple[str, ...]]) -> list[str]:
         return [pair[self.index] for pair in X]

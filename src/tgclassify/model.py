@@ -31,6 +31,7 @@ class ModelConfig:
     ``benchmarks/results/model_selection.json``."""
 
     words: bool = True  # pyvi words (True) or plain syllables (False)
+    syllables: bool = False  # with words: add a syllable n-gram block beside the word block
     ngram_max: int = 2  # word n-grams 1..ngram_max
     min_df: int = 2  # a term seen once is a typo or a name, not evidence
     sublinear_tf: bool = True
@@ -68,6 +69,9 @@ def build_pipeline(config: ModelConfig, *, seed: int = C.RANDOM_SEED) -> Pipelin
 
     blocks: list[tuple[str, Any]] = [("text", Pipeline([("col", Column(0)), ("tfidf", words())]))]
     weights = {"text": 1.0}
+    if config.syllables and config.words:
+        blocks.append(("syllables", Pipeline([("col", Column(2)), ("tfidf", words())])))
+        weights["syllables"] = 1.0
     if config.char_ngrams:
         blocks.append(("chars", Pipeline([
             ("col", Column(0)),
@@ -96,7 +100,7 @@ def build_pipeline(config: ModelConfig, *, seed: int = C.RANDOM_SEED) -> Pipelin
     else:
         raise ValueError(f"unknown estimator {config.estimator!r}: use logreg, svm or sgd")
     return Pipeline([
-        ("tokens", Tokenize(words=config.words)),
+        ("tokens", Tokenize(words=config.words, syllables=config.syllables and config.words)),
         ("features", FeatureUnion(blocks, transformer_weights=weights)),
         ("clf", OneVsRestClassifier(base)),
     ])
