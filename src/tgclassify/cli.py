@@ -244,6 +244,36 @@ def cmd_data_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_data_relabel_sample(args: argparse.Namespace) -> int:
+    from .data import load_corpus, relabel_sample  # noqa: PLC0415
+
+    rows = relabel_sample(load_corpus(args.path), share=args.share, seed=args.seed)
+    with _Output(args.output) as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+def cmd_data_agreement(args: argparse.Namespace) -> int:
+    from .data import label_agreement, load_corpus  # noqa: PLC0415
+
+    second = {}
+    for line in Path(args.relabeled).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            second[row["id"]] = row["labels"]
+    agreement = label_agreement(load_corpus(args.path), second, share=args.share, seed=args.seed)
+    if args.resolution:
+        agreement["resolution"] = args.resolution
+    text = json.dumps(agreement, ensure_ascii=False, indent=2) + "\n"
+    target = Path(args.path) / "agreement.json"
+    with _Output(str(target) if args.write else None) as out:
+        out.write(text)
+    for lab, v in agreement["per_label"].items():
+        print(f"{lab:<22} kappa {v['kappa']:.2f}  differ {v['differ']}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     from .model import Classifier  # noqa: PLC0415
 
@@ -308,6 +338,22 @@ def build_parser() -> argparse.ArgumentParser:
     ds.add_argument("path", nargs="?", default="data/labeled")
     ds.add_argument("--write", action="store_true")
     ds.set_defaults(func=cmd_data_stats)
+
+    rs = dsub.add_parser("relabel-sample", help="a random share of paragraphs, without labels, "
+                         "to relabel blind")
+    rs.add_argument("path", nargs="?", default="data/labeled")
+    rs.add_argument("--share", type=float, default=0.1)
+    rs.add_argument("--seed", type=int, default=C.RANDOM_SEED)
+    rs.add_argument("-o", "--output")
+    rs.set_defaults(func=cmd_data_relabel_sample)
+    ag = dsub.add_parser("agreement", help="agreement of a blind relabeling with the corpus")
+    ag.add_argument("relabeled", help="JSON Lines of {id, labels}")
+    ag.add_argument("path", nargs="?", default="data/labeled")
+    ag.add_argument("--share", type=float, default=0.1)
+    ag.add_argument("--seed", type=int, default=C.RANDOM_SEED)
+    ag.add_argument("--resolution", help="how the disagreements were resolved (for the README)")
+    ag.add_argument("--write", action="store_true", help="write agreement.json in the corpus")
+    ag.set_defaults(func=cmd_data_agreement)
 
     ex = sub.add_parser("explain", help="show which terms drive the labels of a text")
     ex.add_argument("text", nargs="+")

@@ -244,11 +244,18 @@ def check_corpus(path: str | Path, *, minimums: bool = True) -> CheckResult:
     seen: dict[str, int] = {}
     for i, t in enumerate(texts):
         key = " ".join(t.split())
-        if key in seen:
-            res.errors.append(f"exact duplicate: lines {rows[seen[key]]['_line']} and "
-                              f"{rows[i]['_line']}: {t[:60]!r}")
-        else:
+        if key not in seen:
             seen[key] = i
+            continue
+        first = rows[seen[key]]
+        where = f"lines {first['_line']} and {rows[i]['_line']}: {t[:60]!r}"
+        # stock headings ("I. KẾT QUẢ ĐẠT ĐƯỢC") recur across reports; body text must not
+        if (rows[i].get("kind") == "heading" and first.get("kind") == "heading"
+                and rows[i].get("doc_id") != first.get("doc_id")):
+            if sorted(first.get("labels") or []) != sorted(rows[i].get("labels") or []):
+                res.warnings.append(f"same heading, different labels: {where}")
+        else:
+            res.errors.append(f"exact duplicate: {where}")
     for i, j, sim in near_duplicates(texts):
         if " ".join(texts[i].split()) != " ".join(texts[j].split()):
             res.warnings.append(f"near duplicate (Jaccard {sim}): lines {rows[i]['_line']} and "
@@ -410,3 +417,50 @@ def _agreement_section(agr: dict[str, Any]) -> list[str]:
     if agr.get("resolution"):
         out += ["", agr["resolution"]]
     return out
+
+
+# --- blind relabeling agreement --------------------------------------------------------------
+
+RELABEL_FILE = "relabel_sample.jsonl"
+
+
+def relabel_sample(corpus: Corpus, *, share: float = 0.1, seed: int = C.RANDOM_SEED
+                   ) -> list[dict[str, Any]]:
+    """A random ``share`` of paragraphs to relabel blind: id, text and section context, no
+    labels."""
+    import random  # noqa: PLC0415
+
+    rng = random.Random(seed)
+    n = max(1, round(share * len(corpus.records)))
+    chosen = sorted(rng.sample(range(len(corpus.records)), n))
+    pairs = corpus.pairs()
+    return [{"id": corpus.records[i]["id"], "kind": corpus.records[i].get("kind"),
+             "context": pairs[i][1], "text": corpus.records[i]["text"]} for i in chosen]
+
+
+def label_agreement(corpus: Corpus, second: dict[str, list[str]], *, share: float,
+                    seed: int) -> dict[str, Any]:
+    """Per-label Cohen's kappa and counts between the corpus labels and a blind relabeling
+    (``second`` maps paragraph id -> labels)."""
+    by_id = {r["id"]: r for r in corpus.records}
+    ids = [i for i in second if i in by_id]
+    per_label = {}
+    for lab in C.LABELS:
+        a = [lab in by_id[i]["labels"] for i in ids]
+        b = [lab in second[i] for i in ids]
+        n = len(ids)
+        both = sum(x and y for x, y in zip(a, b, strict=True))
+        po = sum(x == y for x, y in zip(a, b, strict=True)) / n
+        pa, pb = sum(a) / n, sum(b) / n
+        pe = pa * pb + (1 - pa) * (1 - pb)
+        kappa = (po - pe) / (1 - pe) if pe < 1 else 1.0
+        per_label[lab] = {"first": sum(a), "second": sum(b), "both": both,
+                          "differ": sum(x != y for x, y in zip(a, b, strict=True)),
+                          "kappa": round(kappa, 4)}
+    tp = sum(v["both"] for v in per_label.values())
+    fp = sum(v["second"] - v["both"] for v in per_label.values())
+    fn = sum(v["first"] - v["both"] for v in per_label.values())
+    exact = sum(set(by_id[i]["labels"]) == set(second[i]) for i in ids) / len(ids)
+    return {"n": len(ids), "share": share, "seed": seed, "per_label": per_label,
+            "exact_match": round(exact, 4),
+            "micro_f1": round(2 * tp / (2 * tp + fp + fn), 4) if tp else 0.0}
