@@ -25,6 +25,7 @@ _WORD = re.compile(r"\w", re.UNICODE)
 _SENTENCE_CUT = re.compile(r"(?<=[.;!?])\s+")
 
 
+@lru_cache(maxsize=C.TOKEN_CACHE_SIZE)
 def _norm_token(token: str) -> str | None:
     if not _WORD.search(token):
         return None  # punctuation
