@@ -40,7 +40,7 @@ def as_pairs(X: Sequence[Any]) -> list[Pair]:
 
 
 class Tokenize(TransformerMixin, BaseEstimator):
-    """Paragraphs -> (text tokens, context tokens, text syllables), space-joined strings.
+    """Paragraphs -> (text tokens, context tokens, text syllables, raw text).
 
     ``words=True`` uses pyvi word segmentation for the text and context; ``False`` uses plain
     syllables (no pyvi). ``syllables=True`` also fills the third element with the text's
@@ -54,18 +54,21 @@ class Tokenize(TransformerMixin, BaseEstimator):
     def fit(self, X: Sequence[Any], y: Any = None) -> Tokenize:
         return self
 
-    def transform(self, X: Sequence[Any]) -> list[tuple[str, str, str]]:
+    def __sklearn_is_fitted__(self) -> bool:
+        return True  # stateless: nothing to learn
+
+    def transform(self, X: Sequence[Any]) -> list[tuple[str, str, str, str]]:
         split = tokenize if self.words else tokenize_syllables
         return [
             (join_tokens(split(text)), join_tokens(split(context)) if context else "",
-             join_tokens(tokenize_syllables(text)) if self.syllables else "")
+             join_tokens(tokenize_syllables(text)) if self.syllables else "", text)
             for text, context in as_pairs(X)
         ]
 
 
 class Column(TransformerMixin, BaseEstimator):
     """Pick one element of each tokenized paragraph: 0 = the paragraph's tokens, 1 = its
-    section context, 2 = the paragraph's syllables."""
+    section context, 2 = the paragraph's syllables, 3 = the paragraph as written."""
 
     def __init__(self, index: int = 0) -> None:
         self.index = index
@@ -73,5 +76,9 @@ class Column(TransformerMixin, BaseEstimator):
     def fit(self, X: Sequence[tuple[str, ...]], y: Any = None) -> Column:
         return self
 
+    def __sklearn_is_fitted__(self) -> bool:
+        return True  # stateless: nothing to learn
+
     def transform(self, X: Sequence[tuple[str, ...]]) -> list[str]:
         return [pair[self.index] for pair in X]
+

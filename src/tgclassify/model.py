@@ -31,7 +31,7 @@ class ModelConfig:
     ``benchmarks/results/model_selection.json``."""
 
     words: bool = True  # pyvi words (True) or plain syllables (False)
-    syllables: bool = False  # with words: add a syllable n-gram block beside the word block
+    syllables: bool = True  # with words: add a syllable n-gram block beside the word block
     ngram_max: int = 2  # word n-grams 1..ngram_max
     min_df: int = 2  # a term seen once is a typo or a name, not evidence
     sublinear_tf: bool = True
@@ -86,7 +86,8 @@ def build_pipeline(config: ModelConfig, *, seed: int = C.RANDOM_SEED) -> Pipelin
 
     if config.estimator == "logreg":
         base: Any = LogisticRegression(C=config.C, class_weight=config.class_weight,
-                                       max_iter=2000, solver="liblinear", random_state=seed)
+                                       max_iter=2000, solver="liblinear", dual=True,
+                                       random_state=seed)  # dual: faster when features > samples
     elif config.estimator == "svm":
         from sklearn.calibration import CalibratedClassifierCV  # noqa: PLC0415
         from sklearn.svm import LinearSVC  # noqa: PLC0415

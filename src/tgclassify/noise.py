@@ -30,6 +30,9 @@ class LineShape(TransformerMixin, BaseEstimator):
     def fit(self, X: Sequence[str], y: Any = None) -> LineShape:
         return self
 
+    def __sklearn_is_fitted__(self) -> bool:
+        return True  # stateless: nothing to learn
+
     def transform(self, X: Sequence[str]) -> Any:
         from scipy.sparse import csr_matrix  # noqa: PLC0415
 
