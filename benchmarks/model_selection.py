@@ -17,6 +17,7 @@ from datetime import date
 
 from tgclassify.data import load_corpus
 from tgclassify.model import ModelConfig
+from tgclassify.tokens import token_cache
 from tgclassify.train import evaluate_config
 
 BASE = ModelConfig()  # the shipped default: pyvi words + syllables, context 0.5
@@ -54,7 +55,8 @@ def main() -> None:
         if args.only and not any(s in name for s in args.only):
             continue
         start = time.perf_counter()
-        ev = evaluate_config(corpus, config)
+        with token_cache():  # each configuration pays for its own tokenization
+            ev = evaluate_config(corpus, config)
         seconds = time.perf_counter() - start
         bare = ev.without_context["macro_f1"] if ev.without_context else ev.model["macro_f1"]
         rows.append({"name": name, "config": config.to_dict(), "seconds": round(seconds, 1),

@@ -46,3 +46,21 @@ def test_import_is_light():
             "'numpy') if m in sys.modules]; print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_cache_only_inside_token_cache(monkeypatch):
+    from tgclassify import tokens
+
+    calls = []
+    real = tokens._tokenize_uncached
+    monkeypatch.setattr(tokens, "_tokenize_uncached", lambda t: calls.append(t) or real(t))
+    tokens.tokenize("Công tác khoa giáo")
+    tokens.tokenize("Công tác khoa giáo")
+    assert len(calls) == 2  # tagging: no cache, memory stays flat
+    with tokens.token_cache():
+        tokens.tokenize("Công tác khoa giáo")
+        tokens.tokenize("Công tác khoa giáo")
+        with tokens.token_cache():
+            tokens.tokenize("Công tác khoa giáo")
+    assert len(calls) == 3
+    assert tokens._CACHE is None

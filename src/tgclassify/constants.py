@@ -81,8 +81,7 @@ NOISE_MAX_CONTENT_LOSS = 0.005
 #: Texts are fed to pyvi in chunks of at most this many characters (it degrades above ~100k).
 TOKENIZE_CHUNK_CHARS = 50_000
 
-#: Entries kept in the tokenization cache: cross-validation tokenizes each training paragraph
-#: once instead of once per fold; 50k paragraphs of tokens is a few tens of MB.
+#: Distinct raw tokens whose normalized form is remembered (short strings: a few MB).
 TOKEN_CACHE_SIZE = 50_000
 
 # --- model ---------------------------------------------------------------------------------

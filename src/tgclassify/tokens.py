@@ -5,19 +5,22 @@ drop punctuation, keep short numbers (they name documents: "Nghị quyết 35", 
 "lực lượng 47", "Quy định 238") and fold other numbers into placeholders (years, counts and
 percentages carry no domain and would only add rare features).
 
-pyvi is the slowest step of the pipeline, so :func:`tokenize` keeps an LRU cache keyed by the
-text: cross-validation and threshold tuning tokenize each training paragraph once.
+pyvi is the slowest step of the pipeline. Inside :func:`token_cache` (training and evaluation
+use it) tokens are remembered by text, so cross-validation and threshold tuning tokenize each
+training paragraph once. Tagging runs without it: a cache would only grow with the input.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 from . import constants as C
 from .normalize import normalize_text
 
-__all__ = ["join_tokens", "split_tokens", "tokenize", "tokenize_syllables"]
+__all__ = ["join_tokens", "split_tokens", "token_cache", "tokenize", "tokenize_syllables"]
 
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
@@ -57,8 +60,24 @@ def _chunks(text: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=C.TOKEN_CACHE_SIZE)
-def _tokenize_cached(text: str) -> tuple[str, ...]:
+_CACHE: dict[str, tuple[str, ...]] | None = None
+
+
+@contextmanager
+def token_cache() -> Iterator[None]:
+    """Remember tokens by text inside the block (nested blocks share one cache)."""
+    global _CACHE
+    outer = _CACHE
+    if outer is None:
+        _CACHE = {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            _CACHE = None
+
+
+def _tokenize_uncached(text: str) -> tuple[str, ...]:
     from pyvi import ViTokenizer  # noqa: PLC0415 - keeps `import tgclassify` light
 
     tokens: list[str] = []
@@ -76,7 +95,12 @@ def tokenize(text: str) -> list[str]:
     >>> tokenize("Công tác tuyên truyền Nghị quyết 35 năm 2023: 126 hội nghị.")
     ['công_tác', 'tuyên_truyền', 'nghị_quyết', '35', 'năm', '<year>', '126', 'hội_nghị']
     """
-    return list(_tokenize_cached(text))
+    if _CACHE is None:
+        return list(_tokenize_uncached(text))
+    tokens = _CACHE.get(text)
+    if tokens is None:
+        tokens = _CACHE[text] = _tokenize_uncached(text)
+    return list(tokens)
 
 
 def tokenize_syllables(text: str) -> list[str]:

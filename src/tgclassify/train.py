@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from . import constants as C
 from .data import Corpus, load_corpus
 from .evaluate import EvalResult, cross_validate, out_of_fold_proba, tune_thresholds
 from .model import Classifier, ModelConfig, build_pipeline
+from .tokens import token_cache
 
 __all__ = ["TrainResult", "evaluate_config", "train_classifier"]
 
@@ -34,6 +33,12 @@ def train_classifier(data: str | Path | Corpus, *, config: ModelConfig | None = 
     """Train on a corpus (folder, file or :class:`Corpus`): thresholds from grouped
     out-of-fold probabilities, then a fit on everything; with ``evaluate``, nested grouped CV
     figures for the model card. Deterministic for the same data, config and seed."""
+    with token_cache():
+        return _train(data, config=config, seed=seed, evaluate=evaluate, name=name)
+
+
+def _train(data: str | Path | Corpus, *, config: ModelConfig | None, seed: int, evaluate: bool,
+           name: str | None) -> TrainResult:
     start = time.perf_counter()
     corpus = data if isinstance(data, Corpus) else load_corpus(data)
     config = config or ModelConfig()
@@ -82,14 +87,8 @@ def evaluate_config(data: str | Path | Corpus, config: ModelConfig, *,
     """Nested grouped CV of one configuration (for model selection)."""
     corpus = data if isinstance(data, Corpus) else load_corpus(data)
     X = _inputs(corpus, config)
-    return cross_validate(lambda: build_pipeline(config, seed=seed), X, corpus.label_matrix(),
-                          corpus.groups, texts=corpus.texts, seed=seed,
-                          without_context=config.context_weight > 0)
+    with token_cache():
+        return cross_validate(lambda: build_pipeline(config, seed=seed), X,
+                              corpus.label_matrix(), corpus.groups, texts=corpus.texts,
+                              seed=seed, without_context=config.context_weight > 0)
 
-
-def oof_probabilities(corpus: Corpus, config: ModelConfig, *, seed: int = C.RANDOM_SEED
-                      ) -> np.ndarray:
-    """Out-of-fold probabilities (used by the corpus review tooling)."""
-    X = _inputs(corpus, config)
-    return out_of_fold_proba(lambda: build_pipeline(config, seed=seed), X,
-                             corpus.label_matrix(), corpus.groups, seed=seed)
