@@ -106,6 +106,8 @@ def test_misuse_exits_two(tmp_path, saved_model):
     assert run("tag", str(empty), model=saved_model).returncode == 2
     res = run("tag", str(FIXTURES / "portal_report.txt"), model=tmp_path / "no_model")
     assert res.returncode == 2 and b"model folder not found" in res.stderr
+    res = run("tag", str(FIXTURES / "portal_report.txt"), "-o", str(empty), model=saved_model)
+    assert res.returncode == 2 and b"is a folder" in res.stderr
 
 
 def test_failed_run_keeps_previous_output(tmp_path, saved_model):

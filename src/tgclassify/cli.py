@@ -83,6 +83,9 @@ def cmd_tag(args: argparse.Namespace) -> int:
     if sources.count("-") > 1:
         _err("standard input ('-') can be given only once")
         return EXIT_USAGE
+    if args.output not in (None, "-") and Path(args.output).is_dir():
+        _err(f"--output {args.output} is a folder; name a file, e.g. {args.output}/tags.{args.format}")
+        return EXIT_USAGE
     try:
         clf = Classifier.load(args.model)
     except ModelLoadError as exc:

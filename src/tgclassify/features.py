@@ -15,7 +15,7 @@ from typing import Any
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .tokens import join_tokens, tokenize, tokenize_syllables
+from .tokens import join_tokens, tokenize, tokenize_syllables, tokenize_words_and_syllables
 
 __all__ = ["Column", "Tokenize", "as_pairs"]
 
@@ -59,11 +59,15 @@ class Tokenize(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Sequence[Any]) -> list[tuple[str, str, str, str]]:
         split = tokenize if self.words else tokenize_syllables
-        return [
-            (join_tokens(split(text)), join_tokens(split(context)) if context else "",
-             join_tokens(tokenize_syllables(text)) if self.syllables else "", text)
-            for text, context in as_pairs(X)
-        ]
+        out = []
+        for text, context in as_pairs(X):
+            if self.syllables:
+                words, syllables = tokenize_words_and_syllables(text)
+            else:
+                words, syllables = split(text), []
+            out.append((join_tokens(words), join_tokens(split(context)) if context else "",
+                        join_tokens(syllables), text))
+        return out
 
 
 class Column(TransformerMixin, BaseEstimator):

@@ -20,12 +20,14 @@ from functools import lru_cache
 from . import constants as C
 from .normalize import normalize_text
 
-__all__ = ["join_tokens", "split_tokens", "token_cache", "tokenize", "tokenize_syllables"]
+__all__ = ["join_tokens", "split_tokens", "token_cache", "tokenize", "tokenize_syllables",
+           "tokenize_words_and_syllables"]
 
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _WORD = re.compile(r"\w", re.UNICODE)
 _SENTENCE_CUT = re.compile(r"(?<=[.;!?])\s+")
+_SYLLABLE = re.compile(r"\w+")
 
 
 @lru_cache(maxsize=C.TOKEN_CACHE_SIZE)
@@ -78,10 +80,14 @@ def token_cache() -> Iterator[None]:
 
 
 def _tokenize_uncached(text: str) -> tuple[str, ...]:
+    return _words(normalize_text(text))
+
+
+def _words(normalized: str) -> tuple[str, ...]:
     from pyvi import ViTokenizer  # noqa: PLC0415 - keeps `import tgclassify` light
 
     tokens: list[str] = []
-    for chunk in _chunks(normalize_text(text)):
+    for chunk in _chunks(normalized):
         for raw in ViTokenizer.tokenize(chunk).split():
             token = _norm_token(raw)
             if token:
@@ -104,14 +110,26 @@ def tokenize(text: str) -> list[str]:
 
 
 def tokenize_syllables(text: str) -> list[str]:
-    """Split into lowercase syllables without pyvi: the cheap alternative the benchmarks
-    compare against."""
-    tokens = []
-    for raw in re.findall(r"\w+", normalize_text(text)):
-        token = _norm_token(raw)
-        if token:
-            tokens.append(token)
-    return tokens
+    """Split into lowercase syllables without pyvi (numbers handled as in :func:`tokenize`).
+
+    >>> tokenize_syllables("Thành uỷ năm 2024")
+    ['thành', 'ủy', 'năm', '<year>']
+    """
+    return _syllables(normalize_text(text))
+
+
+def _syllables(normalized: str) -> list[str]:
+    return [token for raw in _SYLLABLE.findall(normalized) if (token := _norm_token(raw))]
+
+
+def tokenize_words_and_syllables(text: str) -> tuple[list[str], list[str]]:
+    """:func:`tokenize` and :func:`tokenize_syllables` of one text, normalizing it once."""
+    normalized = normalize_text(text)
+    if _CACHE is None:
+        words = _words(normalized)
+    else:
+        words = _CACHE.get(text) or _CACHE.setdefault(text, _words(normalized))
+    return list(words), _syllables(normalized)
 
 
 def join_tokens(tokens: list[str]) -> str:
