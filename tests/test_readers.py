@@ -164,3 +164,23 @@ def test_stdin_reader_decodes_bytes():
     assert list(source.lines()) == TEXT.splitlines()
     with pytest.raises(ReportReadError, match="no text"):
         open_stdin(io.BytesIO(b"  \n"))
+
+
+def test_docx_table_rows_keep_labels_with_figures_and_long_cells_apart(tmp_path):
+    import docx
+
+    d = docx.Document()
+    t = d.add_table(rows=2, cols=2)
+    t.cell(0, 0).text = "Tuyên truyền miệng"
+    t.cell(0, 1).text = "24 hội nghị báo cáo viên"
+    long_a = "Đoạn dài thứ nhất trong ô bảng dùng để dàn trang. " * 8
+    long_b = "Đoạn dài thứ hai trong ô bảng dùng để dàn trang. " * 8
+    t.cell(1, 0).text = long_a.strip()
+    t.cell(1, 1).text = long_b.strip()
+    merged = d.add_table(rows=1, cols=3)
+    merged.cell(0, 0).merge(merged.cell(0, 1)).text = "Ô gộp"
+    merged.cell(0, 2).text = "ô cuối"
+    d.save(str(tmp_path / "t.docx"))
+    lines = read_report(tmp_path / "t.docx").splitlines()
+    assert lines == ["Tuyên truyền miệng – 24 hội nghị báo cáo viên", long_a.strip(), long_b.strip(),
+                     "Ô gộp – ô cuối"]

@@ -52,6 +52,10 @@ BINARY_CONTROL_RATIO = 0.01
 #: calls above ~100k characters, and no real paragraph is that long.
 MAX_PARAGRAPH_CHARS = 20_000
 
+#: A .docx table row whose cells hold one short paragraph each, this long in all, is read as one
+#: line: a row label ("Tuyên truyền miệng") then means nothing without its figures.
+MAX_TABLE_ROW_CHARS = 600
+
 # --- segmentation --------------------------------------------------------------------------
 
 #: Headings in real reports are short; a longer line is a body paragraph even in capitals.

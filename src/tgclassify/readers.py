@@ -332,22 +332,35 @@ def _docx_blocks(
         if child.tag == f"{_W}p":
             yield _docx_paragraph_text(child, styles_font, found)
         elif child.tag == f"{_W}tbl":
-            for row in child.iter(f"{_W}tr"):
-                seen: set[str] = set()
-                for cell in row.findall(f"{_W}tc"):
-                    # a vertically merged continuation cell repeats nothing; skip it
-                    tcpr = cell.find(f"{_W}tcPr")
-                    vmerge = tcpr.find(f"{_W}vMerge") if tcpr is not None else None
-                    if vmerge is not None and vmerge.get(f"{_W}val") in (None, "continue"):
-                        continue
-                    for text in _docx_blocks(cell, styles_font, found):
-                        if text.strip() and text not in seen:
-                            seen.add(text)
-                            yield text
+            for row in child.findall(f"{_W}tr"):
+                yield from _docx_row(row, styles_font, found)
         elif child.tag == f"{_W}sdt":
             content = child.find(f"{_W}sdtContent")
             if content is not None:
                 yield from _docx_blocks(content, styles_font, found)
+
+
+def _docx_row(row: object, styles_font: dict[str, str | None], found: Counter[str]
+              ) -> Iterator[str]:
+    """A table row: short cells read as one line ("Tuyên truyền miệng – 24 hội nghị ..."), so a
+    row label stays with its figures; cells holding whole paragraphs come out one by one."""
+    cells: list[list[str]] = []
+    for cell in row.findall(f"{_W}tc"):  # type: ignore[attr-defined]
+        # a vertically merged continuation cell repeats nothing; skip it
+        tcpr = cell.find(f"{_W}tcPr")
+        vmerge = tcpr.find(f"{_W}vMerge") if tcpr is not None else None
+        if vmerge is not None and vmerge.get(f"{_W}val") in (None, "continue"):
+            continue
+        texts = [t.strip() for t in _docx_blocks(cell, styles_font, found) if t.strip()]
+        if texts and texts not in cells:  # horizontally merged cells repeat their text
+            cells.append(texts)
+    if all(len(texts) == 1 for texts in cells) and \
+            sum(len(texts[0]) for texts in cells) <= C.MAX_TABLE_ROW_CHARS:
+        if cells:
+            yield " – ".join(texts[0] for texts in cells)
+        return
+    for texts in cells:
+        yield from texts
 
 
 # --- html ------------------------------------------------------------------------------------
