@@ -69,6 +69,9 @@ MAX_TITLE_WORDS = 24
 #: (menu items, widget labels); real one-line body paragraphs are longer.
 MIN_BODY_WORDS = 4
 
+#: Lines longer than this many words are never chrome (the longest footer lines run ~25 words).
+MAX_NOISE_WORDS = 40
+
 #: Lines handed to the learned noise filter at once (amortises its per-call overhead).
 SEGMENT_BLOCK = 256
 
@@ -87,6 +90,10 @@ TOKENIZE_CHUNK_CHARS = 50_000
 
 #: Distinct raw tokens whose normalized form is remembered (short strings: a few MB).
 TOKEN_CACHE_SIZE = 50_000
+
+#: Section contexts whose tokens are remembered: a report has a few dozen headings, so this
+#: covers the sections of many reports in flight while staying small.
+CONTEXT_CACHE_SIZE = 4096
 
 # --- model ---------------------------------------------------------------------------------
 

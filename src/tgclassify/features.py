@@ -11,10 +11,12 @@ part for a TF-IDF block. Keeping tokenization a separate step lets the TF-IDF bl
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from . import constants as C
 from .tokens import join_tokens, tokenize, tokenize_syllables, tokenize_words_and_syllables
 
 __all__ = ["Column", "Tokenize", "as_pairs"]
@@ -65,9 +67,15 @@ class Tokenize(TransformerMixin, BaseEstimator):
                 words, syllables = tokenize_words_and_syllables(text)
             else:
                 words, syllables = split(text), []
-            out.append((join_tokens(words), join_tokens(split(context)) if context else "",
+            out.append((join_tokens(words), _context_tokens(context, self.words) if context else "",
                         join_tokens(syllables), text))
         return out
+
+
+@lru_cache(maxsize=C.CONTEXT_CACHE_SIZE)
+def _context_tokens(context: str, words: bool) -> str:
+    # every paragraph of a section repeats the same headings: tokenize them once
+    return join_tokens(tokenize(context) if words else tokenize_syllables(context))
 
 
 class Column(TransformerMixin, BaseEstimator):

@@ -142,14 +142,14 @@ def is_noise(line: str) -> bool:
     text = line.strip()
     if not text:
         return True
+    words = text.split()
+    if len(words) > C.MAX_NOISE_WORDS:
+        return False  # chrome is short; this keeps long paragraphs off the slow checks
     folded = _fold(text)
     bare = re.sub(r"[^\w\s]", " ", folded)
     bare = re.sub(r"\s+", " ", bare).strip()
     if not bare or bare in _CHROME_LINES:
         return True
-    words = text.split()
-    if len(words) > 40:
-        return False
     for pattern in _CHROME_PATTERNS:
         if pattern.search(text):
             return True
