@@ -250,7 +250,13 @@ def cmd_data_stats(args: argparse.Namespace) -> int:
 def cmd_data_relabel_sample(args: argparse.Namespace) -> int:
     from .data import load_corpus, relabel_sample  # noqa: PLC0415
 
-    rows = relabel_sample(load_corpus(args.path), share=args.share, seed=args.seed)
+    exclude: set[str] = set()
+    if args.exclude:
+        for line in Path(args.exclude).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                exclude.add(json.loads(line)["id"])
+    rows = relabel_sample(load_corpus(args.path), share=args.share, seed=args.seed,
+                          exclude=exclude)
     with _Output(args.output) as out:
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -347,6 +353,8 @@ def build_parser() -> argparse.ArgumentParser:
     rs.add_argument("path", nargs="?", default="data/labeled")
     rs.add_argument("--share", type=float, default=0.1)
     rs.add_argument("--seed", type=int, default=C.RANDOM_SEED)
+    rs.add_argument("--exclude", help="JSON Lines of {id, ...} already relabeled: the sample "
+                    "tops them up to --share of the corpus")
     rs.add_argument("-o", "--output")
     rs.set_defaults(func=cmd_data_relabel_sample)
     ag = dsub.add_parser("agreement", help="agreement of a blind relabeling with the corpus")

@@ -424,15 +424,19 @@ def _agreement_section(agr: dict[str, Any]) -> list[str]:
 RELABEL_FILE = "relabel_sample.jsonl"
 
 
-def relabel_sample(corpus: Corpus, *, share: float = 0.1, seed: int = C.RANDOM_SEED
-                   ) -> list[dict[str, Any]]:
-    """A random ``share`` of paragraphs to relabel blind: id, text and section context, no
-    labels."""
+def relabel_sample(corpus: Corpus, *, share: float = 0.1, seed: int = C.RANDOM_SEED,
+                   exclude: set[str] | frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    """A random sample of paragraphs to relabel blind: id, text and section context, no labels.
+
+    The sample tops up ``exclude`` (paragraphs relabeled before, e.g. before the corpus grew)
+    to ``share`` of the corpus, drawing only from the others.
+    """
     import random  # noqa: PLC0415
 
     rng = random.Random(seed)
-    n = max(1, round(share * len(corpus.records)))
-    chosen = sorted(rng.sample(range(len(corpus.records)), n))
+    pool = [i for i, r in enumerate(corpus.records) if r["id"] not in exclude]
+    n = max(0, round(share * len(corpus.records)) - (len(corpus.records) - len(pool)))
+    chosen = sorted(rng.sample(pool, min(n, len(pool))))
     pairs = corpus.pairs()
     return [{"id": corpus.records[i]["id"], "kind": corpus.records[i].get("kind"),
              "context": pairs[i][1], "text": corpus.records[i]["text"]} for i in chosen]
