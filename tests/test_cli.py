@@ -139,3 +139,24 @@ def test_explain_command(saved_model):
               model=saved_model)
     assert res.returncode == 0, res.stderr
     assert b"bcd_35" in res.stdout
+
+
+def test_interrupted_run_leaves_no_output(tmp_path, saved_model, corpus):
+    import signal
+    import time
+
+    big = tmp_path / "big.txt"
+    big.write_text("\n".join(f"{r['text']} ({i})" for i, r in enumerate(corpus.records * 3)),
+                   encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "tgclassify", "tag", str(big), "-o", str(out),
+                             "-q", "--model", str(saved_model)], stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while not list(tmp_path.glob(".out.jsonl.*.part")) and time.time() < deadline:
+        time.sleep(0.05)  # wait until it is writing
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGINT, err
+    assert b"interrupted" in err
+    assert not out.exists()
+    assert not list(tmp_path.glob(".out.jsonl.*"))
