@@ -160,3 +160,20 @@ def test_interrupted_run_leaves_no_output(tmp_path, saved_model, corpus):
     assert b"interrupted" in err
     assert not out.exists()
     assert not list(tmp_path.glob(".out.jsonl.*"))
+
+
+def test_output_to_a_fifo_writes_in_place(tmp_path, saved_model):
+    """Renaming over a device or pipe (e.g. -o /dev/null as root) would replace it."""
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    res = run("tag", str(FIXTURES / "portal_report.txt"), "-o", str(fifo), "-q", model=saved_model)
+    reader.join(timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert fifo.is_fifo()
+    assert b'"type": "report"' in received[0]

@@ -67,3 +67,15 @@ def test_parallel_output_equals_serial(small_model, tmp_path, monkeypatch):
     parallel = [i.to_dict() for i in tag_reports(small_model, files, n_jobs=2)]
     assert serial == parallel
     assert [d["type"] for d in serial].count("error") == 1
+
+
+def test_progress_moves_within_a_long_file(small_model, tmp_path, monkeypatch):
+    from tgclassify import constants as C
+
+    monkeypatch.setattr(C, "PREDICT_BATCH", 4)
+    seen = []
+    list(tag_reports(small_model, [str(FIXTURES / "portal_report.txt"), str(tmp_path / "x.txt")],
+                     on_progress=lambda done, src, n: seen.append((done, Path(src).name, n))))
+    within = [n for done, name, n in seen if name == "portal_report.txt" and n >= 0]
+    assert len(within) >= 2 and within == sorted(within)
+    assert (1, "portal_report.txt", -1) in seen and (2, "x.txt", -1) in seen

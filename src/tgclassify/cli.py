@@ -26,21 +26,30 @@ def _err(msg: str) -> None:
 
 
 class _Output:
-    """Standard output, or a file written atomically (whole or not at all)."""
+    """Standard output, or a file written atomically (whole or not at all). A target that
+    exists and is not a regular file (/dev/null, a named pipe) is written in place: renaming
+    over it would replace the device with a file."""
 
     def __init__(self, path: str | None) -> None:
         self.path = None if path in (None, "-") else path
         self._ctx: Any = None
         self.fh: IO[str] = sys.stdout
+        self._special = False
 
     def __enter__(self) -> IO[str]:
-        if self.path is not None:
+        if self.path is not None and os.path.exists(self.path) and not os.path.isfile(self.path):
+            self._special = True
+            self.fh = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        elif self.path is not None:
             self._ctx = atomic_path(self.path)
             tmp = self._ctx.__enter__()
             self.fh = open(tmp, "w", encoding="utf-8", newline="")
         return self.fh
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if self._special:
+            self.fh.close()
+            return
         if self._ctx is None:
             self.fh.flush()
             return
@@ -53,12 +62,14 @@ class _Progress:
         self.enabled = enabled
         self.total = total
 
-    def __call__(self, file_no: int, source: str) -> None:
+    def __call__(self, files_done: int, source: str, paragraphs: int) -> None:
+        """``paragraphs`` tagged so far in ``source``, or -1 when it is finished."""
         if not self.enabled:
             return
         total = f"/{self.total}" if self.total else ""
         name = source if len(source) < 50 else "…" + source[-49:]
-        sys.stderr.write(f"\r\033[K[{file_no + 1}{total}] {name}")
+        count = f" {paragraphs:,} paragraphs" if paragraphs >= 0 else ""
+        sys.stderr.write(f"\r\033[K[{files_done}{total} files] {name}{count}")
         sys.stderr.flush()
 
     def done(self) -> None:
@@ -92,12 +103,11 @@ def cmd_tag(args: argparse.Namespace) -> int:
         _err(str(exc))
         return EXIT_USAGE
     n_jobs = args.n_jobs if args.n_jobs > 0 else (os.cpu_count() or 1)
-    progress = _Progress(not args.quiet and sys.stderr.isatty() and len(sources) > 1,
-                         len(sources))
+    progress = _Progress(not args.quiet and sys.stderr.isatty(), len(sources))
     failed = 0
     with _Output(args.output) as out:
         renderer = make_renderer(args.format, out)
-        for item in tag_reports(clf, sources, n_jobs=n_jobs, on_file=progress):
+        for item in tag_reports(clf, sources, n_jobs=n_jobs, on_progress=progress):
             if isinstance(item, ReportSummary):
                 if item.error is not None:
                     failed += 1

@@ -208,7 +208,7 @@ _SPACES_RE = re.compile("[ \t\x0b\x0c\xa0\u1680\u2000-\u200a\u2028\u202f\u205f\u
 _TRAILING_SPACE_RE = re.compile(" +(?=\n|\\Z)")
 _TONED_CHARS = "".join(_SPLIT_TONE)
 #: Distinct space-separated tokens whose folding is remembered (a few MB at most).
-TOKEN_CACHE_SIZE = 200_000
+TOKEN_CACHE_SIZE = 50_000
 # A token is a maximal run of letters (no digits, no underscore) holding a toned vowel;
 # the lookarounds keep mixed tokens such as "H2Oà" or "abc_hoà" out.
 _TONED_WORD_RE = re.compile(rf"(?<!\w)[^\W\d_]*[{_TONED_CHARS}][^\W\d_]*(?!\w)")

@@ -202,11 +202,12 @@ def _worker_tags(paragraphs: list[Paragraph]) -> list[ParagraphTags | None]:
 
 def tag_reports(clf: Classifier, sources: Iterable[str], *, n_jobs: int = 1,
                 stdin_reader: Callable[[], Any] | None = None,
-                on_file: Callable[[int, str], None] | None = None
+                on_progress: Callable[[int, str, int], None] | None = None
                 ) -> Iterator[TaggedParagraph | ReportSummary]:
     """Tag every source (file path or ``"-"``); yield paragraphs then each report's summary.
 
-    ``on_file(file_no, source)`` is called when a file's summary is emitted (progress bars).
+    ``on_progress(file_no, source, paragraphs_done)`` is called after every batch of a file
+    and when its summary is emitted (progress bars; a long single file moves the bar too).
     """
     units = _units(sources, stdin_reader, clf.noise_filter)
     if n_jobs <= 1:
@@ -231,14 +232,16 @@ def tag_reports(clf: Classifier, sources: Iterable[str], *, n_jobs: int = 1,
                                      tag.margin)
                 coverage.add(tp)
                 yield tp
+            if on_progress:
+                on_progress(unit.file_no, unit.source, coverage.summary.paragraphs)
         else:
             if unit.error is not None:
                 yield ReportSummary(unit.source, error=unit.error)
             else:
                 yield coverage.finish(unit.warnings)
             coverage = None
-            if on_file:
-                on_file(unit.file_no, unit.source)
+            if on_progress:
+                on_progress(unit.file_no + 1, unit.source, -1)
 
 
 def _parallel(units: Iterator[_Batch | _End], clf: Classifier, n_jobs: int
