@@ -39,7 +39,7 @@ class _Output:
     def __enter__(self) -> IO[str]:
         if self.path is not None and os.path.exists(self.path) and not os.path.isfile(self.path):
             self._special = True
-            self.fh = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            self.fh = open(self.path, "w", encoding="utf-8", newline="")
         elif self.path is not None:
             self._ctx = atomic_path(self.path)
             tmp = self._ctx.__enter__()
