@@ -176,6 +176,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from .data import load_corpus  # noqa: PLC0415
 
     if args.data and not args.cv:
+        import numpy as np  # noqa: PLC0415
+
         from .baseline import KeywordBaseline  # noqa: PLC0415
         from .evaluate import score  # noqa: PLC0415
         from .model import Classifier  # noqa: PLC0415
@@ -188,7 +190,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         result = {"model": clf.card.get("name"), "data": corpus.source,
                   "scores": score(Y, pred),
                   "keyword_baseline": score(Y, KeywordBaseline().predict_matrix(corpus.texts)),
-                  "empty_baseline": score(Y, pred & False)}
+                  "empty_baseline": score(Y, np.zeros_like(pred))}
         if args.json:
             print(json.dumps(result, ensure_ascii=False, indent=2))
         else:
