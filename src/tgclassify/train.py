@@ -90,5 +90,6 @@ def evaluate_config(data: str | Path | Corpus, config: ModelConfig, *,
     with token_cache():
         return cross_validate(lambda: build_pipeline(config, seed=seed), X,
                               corpus.label_matrix(), corpus.groups, texts=corpus.texts,
-                              seed=seed, without_context=config.context_weight > 0)
+                              ids=[str(r["id"]) for r in corpus.records], seed=seed,
+                              without_context=config.context_weight > 0)
 
