@@ -34,7 +34,7 @@ def test_every_heading_style_is_a_heading(paragraphs, line):
     "Chia sẻ", "Facebook | Zalo | Twitter", "In bài viết", "Các tin khác", "Lượt xem: 1.245",
     "Đang online: 37", "© Bản quyền thuộc Ban Tuyên giáo Huyện ủy Krông Năng",
     "Địa chỉ: 120 Hùng Vương, thị trấn Krông Năng", "Email: btgkrongnang@daklak.gov.vn",
-    "Điện thoại: 0262.3870.123", "Nơi nhận:", "- Như trên;", "- Lưu VP.", "T/M BAN THƯỜNG VỤ",
+    "Điện thoại: 0262.3870.123", "120 Hùng Vương, thị trấn Krông Năng, Đắk Lắk", "Nơi nhận:", "- Như trên;", "- Lưu VP.", "T/M BAN THƯỜNG VỤ",
     "(Đã ký)", "Trang 2/3", "- 2 -",
 ])
 def test_chrome_is_noise(paragraphs, line):
@@ -78,6 +78,9 @@ def test_sentences_are_not_headings(line):
     "Cổng thông tin điện tử của Đảng bộ tỉnh (www.example.gov.vn) đăng 1.500 tin bài về "
     "nhiệm vụ chính trị của địa phương trong năm.",
     "Số lượng báo cáo viên cấp huyện tăng 12 đồng chí so với năm trước.",
+    "12 trường đạt chuẩn quốc gia, 3 trường được công nhận lại.",
+    "35 Ban Chỉ đạo cấp xã được kiện toàn, hoạt động đều đặn.",
+    "12 Ban Chỉ đạo cấp xã, 3 tổ công tác.",
 ])
 def test_content_is_not_noise(line):
     assert not is_noise(line)

@@ -120,6 +120,12 @@ _CHROME_PATTERNS = [re.compile(p, re.I) for p in (
 # content ("the portal at ... published 500 articles").
 _WEB_ADDRESS = re.compile(r"(?:@[\w-]+\.[\w.]+|https?://|www\.|\.gov\.vn\b|\.vn/)", re.I)
 
+# A postal address alone on a line: house number, street, then comma-separated places.
+_STREET_ADDRESS = re.compile(
+    r"^(?:[Ss]ố\s+)?\d{1,4}[A-Za-z]?(?:/\d{1,4})?\s+(?:[Đđ]ường\s+|[Pp]hố\s+)?[A-ZĐÀ-Ỹ]"
+    r"[^,;:!?]{0,40}(?:,\s*(?:[A-ZĐÀ-Ỹ]|phường|xã|quận|huyện|thị|tỉnh|thành phố)[^,;:!?]{1,40}"
+    r"){1,4}$")
+
 # A short line of two to five capitalised words with no verb-like lowercase word is a name:
 # a byline or a signature ("Hoàng Tùng", "Nguyễn Ngọc Tâm").
 _NAME_LINE = re.compile(r"^(?:[A-ZÀ-ỸĐ][a-zà-ỹđ]*\.?\s+){1,4}[A-ZÀ-ỸĐ][a-zà-ỹđ]+$")
@@ -153,7 +159,7 @@ def is_noise(line: str) -> bool:
     for pattern in _CHROME_PATTERNS:
         if pattern.search(text):
             return True
-    if len(words) <= 12 and _WEB_ADDRESS.search(text):
+    if len(words) <= 12 and (_WEB_ADDRESS.search(text) or _STREET_ADDRESS.match(text)):
         return True
     if len(words) <= 5 and _NAME_LINE.match(text) and not _looks_like_title(text):
         return True
