@@ -34,7 +34,8 @@ def test_every_heading_style_is_a_heading(paragraphs, line):
     "Chia sẻ", "Facebook | Zalo | Twitter", "In bài viết", "Các tin khác", "Lượt xem: 1.245",
     "Đang online: 37", "© Bản quyền thuộc Ban Tuyên giáo Huyện ủy Krông Năng",
     "Địa chỉ: 120 Hùng Vương, thị trấn Krông Năng", "Email: btgkrongnang@daklak.gov.vn",
-    "Điện thoại: 0262.3870.123", "120 Hùng Vương, thị trấn Krông Năng, Đắk Lắk", "Nơi nhận:", "- Như trên;", "- Lưu VP.", "T/M BAN THƯỜNG VỤ",
+    "Điện thoại: 0262.3870.123", "120 Hùng Vương, thị trấn Krông Năng, Đắk Lắk",
+    "Nơi nhận:", "- Như trên;", "- Lưu VP.", "T/M BAN THƯỜNG VỤ",
     "(Đã ký)", "Trang 2/3", "- 2 -",
 ])
 def test_chrome_is_noise(paragraphs, line):
