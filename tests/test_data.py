@@ -98,3 +98,19 @@ def test_cli_data_check_exit_codes(tmp_path):
     res = subprocess.run([sys.executable, "-m", "tgclassify", "data", "check", str(bad),
                           "--no-minimums"], capture_output=True, text=True)
     assert res.returncode == 1 and "unknown label" in res.stdout
+
+
+def test_label_agreement_counts_and_kappa(tmp_path):
+    from tgclassify.data import label_agreement
+
+    rows = [row(i, labels=["khoa_giao"] if i < 4 else []) for i in range(8)]
+    corpus = load_corpus(write(tmp_path / "p.jsonl", rows))
+    same = {r["id"]: r["labels"] for r in rows}
+    assert label_agreement(corpus, same, share=1, seed=0)["per_label"]["khoa_giao"]["kappa"] == 1
+    flipped = dict(same, **{"d1-0": [], "d1-7": ["khoa_giao"]})
+    agr = label_agreement(corpus, flipped, share=1, seed=0)
+    k = agr["per_label"]["khoa_giao"]
+    assert (k["first"], k["second"], k["both"], k["differ"]) == (4, 4, 3, 2)
+    assert k["kappa"] == 0.5 and agr["exact_match"] == 0.75
+    with pytest.raises(DataFormatError, match="none of the relabeled ids"):
+        label_agreement(corpus, {"zzz": []}, share=1, seed=0)

@@ -260,13 +260,9 @@ def cmd_data_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_data_relabel_sample(args: argparse.Namespace) -> int:
-    from .data import load_corpus, relabel_sample  # noqa: PLC0415
+    from .data import load_corpus, read_relabels, relabel_sample  # noqa: PLC0415
 
-    exclude: set[str] = set()
-    if args.exclude:
-        for line in Path(args.exclude).read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                exclude.add(json.loads(line)["id"])
+    exclude = set(read_relabels(args.exclude)) if args.exclude else set()
     rows = relabel_sample(load_corpus(args.path), share=args.share, seed=args.seed,
                           exclude=exclude)
     with _Output(args.output) as out:
@@ -276,13 +272,9 @@ def cmd_data_relabel_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_data_agreement(args: argparse.Namespace) -> int:
-    from .data import label_agreement, load_corpus  # noqa: PLC0415
+    from .data import label_agreement, load_corpus, read_relabels  # noqa: PLC0415
 
-    second = {}
-    for line in Path(args.relabeled).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            second[row["id"]] = row["labels"]
+    second = read_relabels(args.relabeled)
     agreement = label_agreement(load_corpus(args.path), second, share=args.share, seed=args.seed)
     if args.resolution:
         agreement["resolution"] = args.resolution

@@ -69,14 +69,15 @@ MAX_TITLE_WORDS = 24
 #: (menu items, widget labels); real one-line body paragraphs are longer.
 MIN_BODY_WORDS = 4
 
-#: Lines longer than this many words are never chrome (the longest footer lines run ~25 words).
+#: Lines longer than this many words are never chrome (the longest line of our chrome set has
+#: 27 words).
 MAX_NOISE_WORDS = 40
 
 #: Lines handed to the learned noise filter at once (amortises its per-call overhead).
 SEGMENT_BLOCK = 256
 
 #: The learned noise filter scores only lines of at most this many words: chrome is short
-#: (the longest footer lines in our noise set are ~20 words) and long lines are content.
+#: (99% of our chrome set is 20 words or fewer) and long lines are content.
 NOISE_MODEL_MAX_WORDS = 25
 
 #: Share of (short) content lines the noise filter may drop in cross-validation; its threshold

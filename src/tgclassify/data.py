@@ -424,6 +424,16 @@ def _agreement_section(agr: dict[str, Any]) -> list[str]:
 RELABEL_FILE = "relabel_sample.jsonl"
 
 
+def read_relabels(path: str | Path) -> dict[str, list[str]]:
+    """A relabeling file (``{"id", "labels"}`` per line) as id -> labels."""
+    out = {}
+    for row in _read_jsonl(Path(path)):
+        if not isinstance(row.get("id"), str):
+            raise DataFormatError(f"{path}:{row['_line']}: 'id' missing or not a string")
+        out[row["id"]] = list(row.get("labels") or [])
+    return out
+
+
 def relabel_sample(corpus: Corpus, *, share: float = 0.1, seed: int = C.RANDOM_SEED,
                    exclude: set[str] | frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     """A random sample of paragraphs to relabel blind: id, text and section context, no labels.
@@ -448,6 +458,8 @@ def label_agreement(corpus: Corpus, second: dict[str, list[str]], *, share: floa
     (``second`` maps paragraph id -> labels)."""
     by_id = {r["id"]: r for r in corpus.records}
     ids = [i for i in second if i in by_id]
+    if not ids:
+        raise DataFormatError("none of the relabeled ids is in the corpus")
     per_label = {}
     for lab in C.LABELS:
         a = [lab in by_id[i]["labels"] for i in ids]

@@ -69,7 +69,8 @@ class ReportSummary:
 
     @property
     def absent(self) -> list[str]:
-        return [lab for lab in C.LABELS if lab not in self.covered]
+        covered = set(self.covered)
+        return [lab for lab in C.LABELS if lab not in covered]
 
     def to_dict(self) -> dict[str, Any]:
         if self.error is not None:
