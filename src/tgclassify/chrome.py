@@ -53,7 +53,8 @@ class LineShape(TransformerMixin, BaseEstimator):
     Stateless (nothing is learned)."""
 
     def fit(self, X: Any, y: Any = None) -> LineShape:
-        _lines(X)
+        if issparse(X):
+            raise TypeError("LineShape takes lines of text, not a sparse matrix")
         return self
 
     def transform(self, X: Any) -> csr_matrix:

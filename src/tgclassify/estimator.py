@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from sklearn import get_config
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, check_cv, cross_val_predict
@@ -108,8 +109,14 @@ class ThresholdedOneVsRest(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         Xt = preprocessor.transform(X) if preprocessor is not None else X
         estimator = self._make_estimator()
         splitter = self._splitter(y_fit, groups)
-        oof = cross_val_predict(clone(estimator), Xt, y_fit, groups=groups, cv=splitter,
-                                method="predict_proba")
+        if get_config().get("enable_metadata_routing", False):
+            # with metadata routing on, groups reach the splitter through params
+            oof = cross_val_predict(clone(estimator), Xt, y_fit, cv=splitter,
+                                    params={} if groups is None else {"groups": groups},
+                                    method="predict_proba")
+        else:
+            oof = cross_val_predict(clone(estimator), Xt, y_fit, groups=groups, cv=splitter,
+                                    method="predict_proba")
         grid = C.THRESHOLD_GRID if self.threshold_grid is None else self.threshold_grid
         self.thresholds_ = tune_thresholds(self._label_proba(oof), indicator, grid,
                                            default=self.default_threshold,
