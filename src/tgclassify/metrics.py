@@ -74,7 +74,7 @@ def confused_pairs(Y: np.ndarray, pred: np.ndarray, labels: Sequence[str] = C.LA
     for i in range(len(Y)):
         for a in np.flatnonzero(missed[i]):
             for b in np.flatnonzero(extra[i]):
-                counts[(labels[a], labels[b])] += 1
+                counts[(labels[int(a)], labels[int(b)])] += 1
     return [{"true": a, "predicted": b, "count": n} for (a, b), n in counts.most_common(top)]
 
 
@@ -97,7 +97,7 @@ def worst_errors(texts: Sequence[str], Y: np.ndarray, P: np.ndarray, thresholds:
     return [{
         "id": ids[i] if ids is not None else int(i),
         "text": texts[i][:300],
-        "true": [labels[j] for j in np.flatnonzero(Y[i])],
-        "predicted": [labels[j] for j in np.flatnonzero(pred[i])],
-        "scores": {labels[j]: round(float(P[i, j]), 3) for j in np.argsort(-P[i])[:3]},
+        "true": [labels[int(j)] for j in np.flatnonzero(Y[i])],
+        "predicted": [labels[int(j)] for j in np.flatnonzero(pred[i])],
+        "scores": {labels[int(j)]: round(float(P[i, j]), 3) for j in np.argsort(-P[i])[:3]},
     } for i in order]

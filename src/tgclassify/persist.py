@@ -20,18 +20,23 @@ import contextlib
 import hashlib
 import json
 import platform
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 import joblib
 import numpy
 import sklearn
+
+if sys.version_info >= (3, 11):
+    from importlib.resources.abc import Traversable
+else:  # pragma: no cover
+    from importlib.abc import Traversable
 
 from . import __version__
 from . import constants as C

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import html
 import json
-from typing import IO, Any
+from typing import IO
 
 from . import constants as C
 from .results import ReportSummary, TaggedParagraph
@@ -242,7 +242,7 @@ def _svg_chart(reports: list[ReportSummary]) -> str:
 
 
 def make_renderer(fmt: str, out: IO[str]) -> Renderer:
-    classes: dict[str, Any] = {"jsonl": JsonlRenderer, "csv": CsvRenderer,
+    classes: dict[str, type[Renderer]] = {"jsonl": JsonlRenderer, "csv": CsvRenderer,
                                "md": MarkdownRenderer, "html": HtmlRenderer}
     if fmt not in classes:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")

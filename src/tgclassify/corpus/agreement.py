@@ -64,9 +64,9 @@ def label_agreement(corpus: Corpus, second: dict[str, list[str]], *, share: floa
         per_label[lab] = {"first": sum(a), "second": sum(b), "both": both,
                           "differ": sum(x != y for x, y in zip(a, b, strict=True)),
                           "kappa": round(kappa, 4)}
-    tp = sum(v["both"] for v in per_label.values())
-    fp = sum(v["second"] - v["both"] for v in per_label.values())
-    fn = sum(v["first"] - v["both"] for v in per_label.values())
+    tp = int(sum(v["both"] for v in per_label.values()))
+    fp = int(sum(v["second"] - v["both"] for v in per_label.values()))
+    fn = int(sum(v["first"] - v["both"] for v in per_label.values()))
     exact = sum(set(by_id[i]["labels"]) == set(second[i]) for i in ids) / len(ids)
     return {"n": len(ids), "share": share, "seed": seed, "per_label": per_label,
             "exact_match": round(exact, 4),

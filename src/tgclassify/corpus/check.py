@@ -105,7 +105,7 @@ def check_corpus(path: str | Path, *, minimums: bool = True) -> CheckResult:
             res.errors.append(f"report {doc}: positions are not 0..{len(pos) - 1} without gaps")
         if minimums and not lo <= len(pos) <= hi:
             res.errors.append(f"report {doc}: {len(pos)} paragraphs (expected {lo} to {hi})")
-    texts = [r.get("text") if isinstance(r.get("text"), str) else "" for r in rows]
+    texts: list[str] = [r["text"] if isinstance(r.get("text"), str) else "" for r in rows]
     seen: dict[str, int] = {}
     for i, t in enumerate(texts):
         key = " ".join(t.split())
