@@ -18,11 +18,11 @@ import heapq
 import multiprocessing
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -32,12 +32,25 @@ from .readers import ReportSource, open_report, open_stdin
 from .results import ReportSummary, TaggedParagraph
 from .segment import Paragraph, iter_paragraphs
 
-if TYPE_CHECKING:
-    from .model import Classifier
-
-__all__ = ["STDIN", "expand_inputs", "tag_reports"]
+__all__ = ["STDIN", "Tagger", "default_start_method", "expand_inputs", "tag_reports"]
 
 STDIN = "-"
+
+
+class Tagger(Protocol):
+    """What tagging needs of a classifier (:class:`tgclassify.Classifier` is one); defined here
+    so that tagging does not depend on the model module, which depends on it."""
+
+    @property
+    def labels(self) -> tuple[str, ...]: ...
+
+    @property
+    def thresholds(self) -> np.ndarray: ...
+
+    @property
+    def chrome_filter(self) -> Callable[[list[str]], list[bool]] | None: ...
+
+    def predict_proba(self, paragraphs: Sequence[Any]) -> np.ndarray: ...
 
 
 class _Coverage:
@@ -147,7 +160,7 @@ def _units(sources: Iterable[str], stdin_reader: Callable[[], ReportSource] | No
 
 # --- prediction ---------------------------------------------------------------------------------
 
-def _tag_batch(clf: Classifier, batch: _Batch) -> list[TaggedParagraph | None]:
+def _tag_batch(clf: Tagger, batch: _Batch) -> list[TaggedParagraph | None]:
     """Tagged paragraphs of a batch (None for noise), each with its section context."""
     kept = [p for p in batch.paragraphs if p.kind != "noise"]
     proba = clf.predict_proba([(p.text, p.context) for p in kept])
@@ -155,7 +168,7 @@ def _tag_batch(clf: Classifier, batch: _Batch) -> list[TaggedParagraph | None]:
     return [None if p.kind == "noise" else next(tagged) for p in batch.paragraphs]
 
 
-def _tagged(clf: Classifier, source: str, paragraph: Paragraph, row: np.ndarray
+def _tagged(clf: Tagger, source: str, paragraph: Paragraph, row: np.ndarray
             ) -> TaggedParagraph:
     thresholds = clf.thresholds
     on = row >= thresholds
@@ -171,10 +184,10 @@ def _tagged(clf: Classifier, source: str, paragraph: Paragraph, row: np.ndarray
 
 
 # A worker process's classifier: the caller's, inherited (fork) or unpickled (spawn).
-_WORKER_CLF: Classifier | None = None
+_WORKER_CLF: Tagger | None = None
 
 
-def _worker_init(clf: Classifier | None) -> None:
+def _worker_init(clf: Tagger | None) -> None:
     global _WORKER_CLF
     if clf is not None:
         _WORKER_CLF = clf
@@ -191,7 +204,7 @@ def default_start_method() -> str:
     return "fork" if sys.platform.startswith("linux") else "spawn"
 
 
-def tag_reports(clf: Classifier, sources: Iterable[str], *, n_jobs: int = 1,
+def tag_reports(clf: Tagger, sources: Iterable[str], *, n_jobs: int = 1,
                 start_method: str | None = None,
                 stdin_reader: Callable[[], ReportSource] | None = None,
                 on_progress: Callable[[int, str, int], None] | None = None
@@ -236,7 +249,7 @@ def tag_reports(clf: Classifier, sources: Iterable[str], *, n_jobs: int = 1,
                 on_progress(unit.file_no + 1, unit.source, -1)
 
 
-def _parallel(units: Iterator[_Batch | _End], clf: Classifier, n_jobs: int, start_method: str
+def _parallel(units: Iterator[_Batch | _End], clf: Tagger, n_jobs: int, start_method: str
               ) -> Iterator[tuple[_Batch | _End, list[TaggedParagraph | None] | None]]:
     """Ordered results with a bounded window of batches in flight (flat memory)."""
     global _WORKER_CLF
