@@ -33,7 +33,7 @@ from run import DATA, ROOT, make_paragraphs
 OUTER_STEPS: list[tuple[str, tuple[str, ...]]] = [
     ("start-up: imports, model load", ("_find_and_load", "persist.py", "Classifier.load",
                                        "_worker_init")),
-    ("noise filter (learned, char n-grams)", ("NoiseFilter.",)),
+    ("chrome filter (learned, char n-grams)", ("ChromeFilter.", "NoiseFilter.")),
 ]
 #: The other steps: a sample goes to the step of the frame nearest its leaf that matches, so
 #: pyvi called under scikit-learn's pipeline counts as pyvi, and TF-IDF run inside joblib's

@@ -108,7 +108,7 @@ def tgclassify_command() -> list[str]:
 
 def load_corpus_subset(reports: int | None) -> Any:
     """The labeled corpus, or its first ``reports`` reports (quick runs); noise lines kept."""
-    from tgclassify.data import Corpus, load_corpus  # noqa: PLC0415
+    from tgclassify.corpus import Corpus, load_corpus  # noqa: PLC0415
 
     corpus = load_corpus(DATA)
     if not reports:
@@ -141,9 +141,9 @@ def make_paragraphs(texts: Sequence[str], n: int) -> list[str]:
 
 
 def clear_caches() -> None:
-    """Empty tgclassify's tokenization and normalization caches, whatever this version has
-    (``tokens._tokenize_cached`` LRU, a ``tokens._CACHE`` dict, LRU caches in ``normalize`` and
-    ``features``), so that every timed run starts cold."""
+    """Empty tgclassify's module-level memo tables (the LRU caches of raw tokens in
+    ``tokens`` and ``normalize``; older versions also had a ``tokens._CACHE`` dict), so that every
+    timed run starts cold. Context memos belong to each model's tokenizer and start empty."""
     for name in ("tgclassify.tokens", "tgclassify.normalize", "tgclassify.features"):
         try:
             module = importlib.import_module(name)
@@ -495,12 +495,12 @@ def child_train(opts: dict[str, Any]) -> dict[str, Any]:
     seconds = time.perf_counter() - t
     return {"seconds": round(seconds, 2), "paragraphs": len(corpus.records),
             "reports": len(set(corpus.groups)), "noise_lines": len(corpus.noise),
-            "noise_filter": res.classifier.noise_filter is not None}
+            "chrome_filter": res.classifier.chrome_filter is not None}
 
 
 def child_cv(opts: dict[str, Any]) -> dict[str, Any]:
+    from tgclassify.evaluate import evaluate_config  # noqa: PLC0415
     from tgclassify.model import ModelConfig  # noqa: PLC0415
-    from tgclassify.train import evaluate_config  # noqa: PLC0415
 
     corpus = load_corpus_subset(opts.get("reports"))
     t = time.perf_counter()
@@ -508,7 +508,7 @@ def child_cv(opts: dict[str, Any]) -> dict[str, Any]:
     seconds = time.perf_counter() - t
     return {"seconds": round(seconds, 2), "paragraphs": len(corpus.records),
             "reports": len(set(corpus.groups)), "folds": ev.folds,
-            "fits": ev.folds * ev.folds, "macro_f1": ev.model["macro_f1"],
+            "fits": ev.folds * (ev.folds + 1), "macro_f1": ev.model["macro_f1"],
             "micro_f1": ev.model["micro_f1"]}
 
 
@@ -518,8 +518,9 @@ def section_training(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     log("training: evaluate_config(default) in a fresh process")
     cv = run_child("cv", reports=args.corpus_reports)
     return {"train_classifier": train, "evaluate_config": cv,
-            "note": "train_classifier = 5 out-of-fold fits for the thresholds + the final fit "
-                    "+ the noise filter; evaluate_config = nested grouped CV, 5 x (4 + 1) fits"}
+            "note": "train_classifier = tokenization once, 5 out-of-fold fits for the "
+                    "thresholds + the final fit + the chrome filter; evaluate_config = "
+                    "tokenization once, nested grouped CV, 5 x (5 + 1) fits"}
 
 
 # --- 4. memory -----------------------------------------------------------------------------------
@@ -564,9 +565,9 @@ def section_memory(args: argparse.Namespace, tmp: Path,
 
 def section_model(args: argparse.Namespace, tmp: Path,
                   coldstart: dict[str, Any] | None) -> dict[str, Any]:
-    from tgclassify.persist import default_model_path  # noqa: PLC0415
+    from tgclassify.persist import packaged_model  # noqa: PLC0415
 
-    folder = default_model_path()
+    folder = Path(str(packaged_model()))
     files = {p.name: p.stat().st_size for p in sorted(folder.iterdir()) if p.is_file()}
     if coldstart:
         load = coldstart["model_load"]
@@ -599,14 +600,14 @@ def _pooled(Y: np.ndarray, pred: np.ndarray) -> dict[str, Any]:
             "per_label_f1": {k: v["f1"] for k, v in s["per_label"].items()}}
 
 
-def peer_keywords(corpus: Any, folds: list[np.ndarray]) -> dict[str, Any]:
+def peer_keywords(corpus: Any, folds: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, Any]:
     from tgclassify.baseline import KeywordBaseline  # noqa: PLC0415
 
     texts, Y = corpus.texts, corpus.label_matrix()
     pred = np.zeros(Y.shape, dtype=bool)
     predict_s = 0.0
     base = KeywordBaseline()
-    for test in folds:
+    for _, test in folds:
         t = time.perf_counter()
         pred[test] = base.predict_matrix([texts[i] for i in test])
         predict_s += time.perf_counter() - t
@@ -615,23 +616,27 @@ def peer_keywords(corpus: Any, folds: list[np.ndarray]) -> dict[str, Any]:
             "input": "paragraph text (no context)", "thresholds": "none (rules)"}
 
 
-def peer_tgclassify(corpus: Any, config: Any, folds: list[np.ndarray]) -> dict[str, Any]:
+def peer_tgclassify(corpus: Any, config: Any, folds: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, Any]:
     """Speed on each outer fold (cold token cache: tokenization is part of the cost), then
     accuracy from evaluate_config's nested CV on the same folds."""
-    from tgclassify.model import build_pipeline  # noqa: PLC0415
-    from tgclassify.train import evaluate_config  # noqa: PLC0415
+    from sklearn.base import clone  # noqa: PLC0415
 
-    X = corpus.pairs() if config.context_weight > 0 else corpus.texts
+    from tgclassify.evaluate import evaluate_config  # noqa: PLC0415
+    from tgclassify.model import build_estimator  # noqa: PLC0415
+
+    X = corpus.pairs()
     Y = corpus.label_matrix()
+    # one plain fit per fold (no threshold tuning): what training costs, tokenization included
+    plain = clone(build_estimator(config).estimator)
+    prep = build_estimator(config).preprocessor
     fit_s, predict_s = [], 0.0
-    for test in folds:
-        train = np.setdiff1d(np.arange(len(X)), test)
+    for train, test in folds:
         clear_caches()
         t = time.perf_counter()
-        model = build_pipeline(config).fit([X[i] for i in train], Y[train])
+        model = clone(plain).fit(prep.transform([X[i] for i in train]), Y[train])
         fit_s.append(time.perf_counter() - t)
         t = time.perf_counter()
-        model.predict_proba([X[i] for i in test])
+        model.predict_proba(prep.transform([X[i] for i in test]))
         predict_s += time.perf_counter() - t
     clear_caches()
     t = time.perf_counter()
@@ -685,29 +690,30 @@ def _fasttext_proba(model: Any, pairs: Sequence[tuple[str, str]], labels: Sequen
     return P
 
 
-def peer_fasttext(corpus: Any, folds: list[np.ndarray], tmp: Path) -> dict[str, Any]:
+def peer_fasttext(corpus: Any, folds: list[tuple[np.ndarray, np.ndarray]], tmp: Path) -> dict[str, Any]:
     try:
         import fasttext  # noqa: PLC0415
     except ImportError as exc:
         return {"skipped": f"fasttext is not installed or does not import ({exc}); "
                            "pip install fasttext-wheel"}
+    from sklearn.model_selection import GroupKFold  # noqa: PLC0415
+
     from tgclassify import constants as C  # noqa: PLC0415
-    from tgclassify.evaluate import group_folds, tune_thresholds  # noqa: PLC0415
+    from tgclassify.estimator import tune_thresholds  # noqa: PLC0415
 
     pairs, Y, groups = corpus.pairs(), corpus.label_matrix(), corpus.groups
     labels = C.LABELS
     pred = np.zeros(Y.shape, dtype=bool)
     pred_half = np.zeros(Y.shape, dtype=bool)
     fit_s, predict_s = [], 0.0
-    for k, test in enumerate(folds):
-        train = np.setdiff1d(np.arange(len(pairs)), test)
+    for train, test in folds:
         tr_pairs = [pairs[i] for i in train]
         tr_groups = [groups[i] for i in train]
         # thresholds from out-of-fold probabilities inside the training part only, with the
         # same inner folds as tgclassify's nested CV
         inner = np.zeros((len(train), len(labels)))
-        for inner_test in group_folds(tr_groups, len(folds) - 1, seed=C.RANDOM_SEED + k + 1):
-            inner_train = np.setdiff1d(np.arange(len(train)), inner_test)
+        for inner_train, inner_test in GroupKFold(n_splits=C.CV_FOLDS).split(
+                tr_pairs, groups=tr_groups):
             m = _fasttext_fit(fasttext, [tr_pairs[i] for i in inner_train],
                               Y[train][inner_train], labels, tmp, C.RANDOM_SEED)
             inner[inner_test] = _fasttext_proba(m, [tr_pairs[i] for i in inner_test], labels)
@@ -733,15 +739,17 @@ def peer_fasttext(corpus: Any, folds: list[np.ndarray], tmp: Path) -> dict[str, 
 
 
 def child_peers(opts: dict[str, Any]) -> dict[str, Any]:
+    from sklearn.model_selection import GroupKFold  # noqa: PLC0415
+
     from tgclassify import constants as C  # noqa: PLC0415
-    from tgclassify.evaluate import group_folds  # noqa: PLC0415
     from tgclassify.model import ModelConfig  # noqa: PLC0415
 
     corpus = load_corpus_subset(opts.get("reports"))
-    folds = group_folds(corpus.groups, C.CV_FOLDS, seed=C.RANDOM_SEED)
+    # the outer folds of tgclassify's nested CV (evaluate.cross_validate_model)
+    folds = list(GroupKFold(n_splits=C.CV_FOLDS).split(corpus.texts, groups=corpus.groups))
     out: dict[str, Any] = {"paragraphs": len(corpus.records),
                            "reports": len(set(corpus.groups)), "folds": len(folds),
-                           "fold_sizes": [len(f) for f in folds]}
+                           "fold_sizes": [len(test) for _, test in folds]}
     with tempfile.TemporaryDirectory(prefix="tgbench-ft-") as tmp:
         steps: list[tuple[str, Callable[[], dict[str, Any]]]] = [
             ("keyword_baseline", lambda: peer_keywords(corpus, folds)),

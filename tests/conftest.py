@@ -10,7 +10,7 @@ CORPUS = ROOT / "data" / "labeled"
 
 @pytest.fixture(scope="session")
 def corpus():
-    from tgclassify.data import load_corpus
+    from tgclassify.corpus import load_corpus
 
     return load_corpus(CORPUS)
 
@@ -18,12 +18,21 @@ def corpus():
 @pytest.fixture(scope="session")
 def small_corpus(corpus):
     """About a third of the shipped reports: enough for every label, quick to train."""
-    from tgclassify.data import Corpus
+    from tgclassify.corpus import Corpus
 
     docs = sorted(set(corpus.groups))[::3]
     keep = set(docs)
     records = [r for r in corpus.records if r["doc_id"] in keep]
     return Corpus(records, {}, "test-subset", "test", corpus.noise[::2])
+
+
+@pytest.fixture(scope="session")
+def tiny_corpus(corpus):
+    """About a tenth of the shipped reports: for the nested cross-validation."""
+    from tgclassify.corpus import Corpus
+
+    keep = set(sorted(set(corpus.groups))[1::10])
+    return Corpus([r for r in corpus.records if r["doc_id"] in keep], {}, "tiny", "tiny", [])
 
 
 @pytest.fixture(scope="session")
@@ -35,8 +44,10 @@ def small_model(small_corpus):
 
 @pytest.fixture(scope="session")
 def saved_model(small_model, tmp_path_factory):
+    from copy import deepcopy
+
     folder = tmp_path_factory.mktemp("models") / "small"
-    small_model.save(folder, training={"paragraphs": 0}, metrics=None)
+    deepcopy(small_model).save(folder, training={"paragraphs": 0}, metrics=None)
     return folder
 
 

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from tgclassify import LABELS, Classifier, ModelConfig
-from tgclassify.model import build_pipeline
+from tgclassify.model import build_estimator
 
 BCD = ("Ban Chỉ đạo 35 huyện chỉ đạo lực lượng 47 đăng tải 320 bài viết phản bác các quan điểm "
        "sai trái, thù địch, xuyên tạc trên mạng xã hội.")
@@ -12,7 +12,9 @@ KHOA_GIAO = ("Ngành giáo dục tổ chức kỳ thi tốt nghiệp trung học
 
 def test_labels_are_the_taxonomy_codes(default_model):
     assert default_model.labels == LABELS
-    assert len(default_model.thresholds) == 10
+    assert default_model.thresholds.shape == (10,)
+    assert [lab["threshold"] for lab in default_model.card["labels"]] == [
+        round(float(t), 4) for t in default_model.thresholds]
 
 
 def test_predict_and_proba_shapes(default_model):
@@ -40,39 +42,69 @@ def test_context_pairs_are_accepted(default_model):
 
 def test_explain_names_terms_for_predicted_labels(default_model):
     explanation = default_model.explain(BCD, top=5)
-    assert "bcd_35" in explanation
+    assert list(explanation) == default_model.predict([BCD])[0]
     terms = [t for t, _ in explanation["bcd_35"]]
     assert 0 < len(terms) <= 5
-    assert all(w > 0 for _, w in explanation["bcd_35"])
+    weights = [w for _, w in explanation["bcd_35"]]
+    assert all(w > 0 for w in weights) and weights == sorted(weights, reverse=True)
     assert any(t in ("sai_trái", "thù_địch", "phản_bác", "35", "lực_lượng 47", "47", "ban chỉ_đạo")
                or "35" in t or "47" in t for t in terms)
 
 
-def test_tags_give_alternatives_and_margin(default_model):
-    (tags,) = default_model.tags([KHOA_GIAO])
-    assert set(tags.scores) == set(LABELS)
-    assert all(lab not in tags.labels for lab, _ in tags.alternatives)
-    assert tags.margin >= 0
+def test_explain_names_come_from_the_feature_union(default_model):
+    """Terms are the features' own names (get_feature_names_out), block prefix made readable."""
+    features = default_model.model.estimator_.named_steps["features"]
+    names = set(features.get_feature_names_out())
+    context = "II. CÔNG TÁC BẢO VỆ NỀN TẢNG TƯ TƯỞNG CỦA ĐẢNG"
+    for terms in default_model.explain(BCD, context=context, top=40).values():
+        for term, _ in terms:
+            block, _, rest = term.partition(":")
+            assert (f"{block}__{rest}" if rest else f"text__{term}") in names
+    assert any(t.startswith("context:") for terms in
+               default_model.explain(BCD, context=context, top=200).values() for t, _ in terms)
 
 
-def test_training_is_deterministic(small_corpus):
+def test_general_paragraph_has_no_explanation(default_model):
+    assert default_model.explain("Xin trân trọng cảm ơn.") == {}
+
+
+def test_training_is_deterministic(small_corpus, small_model):
     from tgclassify.train import train_classifier
 
-    a = train_classifier(small_corpus, evaluate=False).classifier
-    b = train_classifier(small_corpus, evaluate=False).classifier
+    again = train_classifier(small_corpus, evaluate=False).classifier
     probe = [BCD, KHOA_GIAO, "Công tác văn hóa văn nghệ có nhiều khởi sắc."]
-    np.testing.assert_array_equal(a.predict_proba(probe), b.predict_proba(probe))
-    np.testing.assert_array_equal(a.thresholds, b.thresholds)
+    np.testing.assert_array_equal(again.predict_proba(probe), small_model.predict_proba(probe))
+    np.testing.assert_array_equal(again.thresholds, small_model.thresholds)
 
 
 def test_unknown_estimator_is_an_error():
     with pytest.raises(ValueError, match="unknown estimator"):
-        build_pipeline(ModelConfig(estimator="forest"))
+        build_estimator(ModelConfig(estimator="forest"))
 
 
 def test_classifier_repr_and_load_roundtrip(saved_model, small_model):
     clf = Classifier.load(saved_model)
-    assert "small" in repr(clf)
+    assert "small" in repr(clf) and clf.source == str(saved_model)
     probe = [BCD, KHOA_GIAO]
     np.testing.assert_allclose(clf.predict_proba(probe), small_model.predict_proba(probe))
-    assert clf.noise_filter is not None
+    assert clf.chrome_filter is not None
+    assert small_model.source is None  # never saved
+
+
+def test_tag_report_is_the_tag_command(default_model, tmp_path):
+    """Classifier.tag_report gives exactly what `tag` streams for the same file."""
+    from tgclassify import ReportReadError, ReportSummary, TaggedParagraph
+    from tgclassify.tagging import tag_reports
+
+    report = tmp_path / "r.txt"
+    report.write_text("I. CÔNG TÁC KHOA GIÁO\nChia sẻ\n" + KHOA_GIAO + "\n" + BCD + "\n",
+                      encoding="utf-8")
+    paragraphs, summary = default_model.tag_report(report)
+    streamed = list(tag_reports(default_model, [str(report)]))
+    assert [*paragraphs, summary] == streamed
+    assert all(isinstance(p, TaggedParagraph) for p in paragraphs)
+    assert isinstance(summary, ReportSummary)
+    assert [p.kind for p in paragraphs] == ["heading", "body", "body"]
+    assert summary.noise == 1 and "khoa_giao" in paragraphs[1].labels
+    with pytest.raises(ReportReadError, match="missing.txt"):
+        default_model.tag_report(tmp_path / "missing.txt")

@@ -1,8 +1,11 @@
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
+import tgclassify
+from conftest import ROOT
 from tgclassify import Classifier, ModelLoadError
 from tgclassify.persist import CARD_FILE, MODEL_FILE
 
@@ -21,6 +24,14 @@ def test_card_describes_the_model(saved_model):
     assert {"python", "scikit-learn", "pyvi", "tgclassify"} <= set(card["versions"])
     assert len(card["model_sha256"]) == 64
     assert (saved_model / "README.md").read_text(encoding="utf-8").startswith("# tgclassify model")
+
+
+def test_old_card_version_is_refused(model_copy):
+    card = json.loads((model_copy / CARD_FILE).read_text(encoding="utf-8"))
+    card["card_version"] = 1
+    (model_copy / CARD_FILE).write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelLoadError, match="older tgclassify"):
+        Classifier.load(model_copy)
 
 
 def test_missing_folder_or_card(tmp_path, model_copy):
@@ -61,20 +72,37 @@ def test_broken_card_is_refused(model_copy):
 
 
 def test_saving_over_a_model_replaces_it_whole(small_model, tmp_path):
+    from copy import deepcopy
+
+    clf = deepcopy(small_model)  # the shared fixture stays an unsaved model
     folder = tmp_path / "again"
-    small_model.save(folder)
+    clf.save(folder)
     first = (folder / CARD_FILE).read_text(encoding="utf-8")
-    small_model.save(folder)
-    assert Classifier.load(folder).labels == small_model.labels
+    clf.save(folder)
+    assert Classifier.load(folder).labels == small_model.labels and clf.source == str(folder)
     assert json.loads(first)["model_sha256"] == json.loads(
         (folder / CARD_FILE).read_text(encoding="utf-8"))["model_sha256"]
     assert sorted(p.name for p in folder.iterdir()) == sorted(["README.md", CARD_FILE, MODEL_FILE])
 
 
-def test_default_model_loads_and_is_small(default_model):
-    assert default_model.path is not None
-    from pathlib import Path
+def test_default_model_ships_in_the_package(default_model):
+    """`Classifier.load()` and `load("default")` read the copy inside the installed package,
+    never a folder of a source checkout."""
+    from tgclassify.persist import packaged_model
 
-    size = sum(p.stat().st_size for p in Path(default_model.path).iterdir())
+    folder = Path(str(packaged_model()))
+    assert folder.parent == Path(tgclassify.__file__).parent
+    assert default_model.source == "default"
+    assert Classifier.load("default").card["model_sha256"] == default_model.card["model_sha256"]
+    size = sum(p.stat().st_size for p in folder.iterdir())
     assert size < 20 * 1024 * 1024
     assert default_model.card["training"]["paragraphs"] >= 2000
+
+
+def test_packaged_model_is_the_trained_one():
+    """The packaged copy is refreshed from models/default, where `tgclassify train` writes."""
+    from tgclassify.persist import packaged_model
+
+    trained = ROOT / "models" / "default"
+    for name in (CARD_FILE, MODEL_FILE, "README.md"):
+        assert (trained / name).read_bytes() == (packaged_model() / name).read_bytes(), name

@@ -1,6 +1,10 @@
 from pathlib import Path
 
-from tgclassify.tagging import ReportSummary, TaggedParagraph, expand_inputs, tag_reports
+import numpy as np
+import pytest
+
+from tgclassify import ReportSummary, TaggedParagraph
+from tgclassify.tagging import expand_inputs, tag_reports
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -39,22 +43,46 @@ def test_bad_file_does_not_stop_the_batch(small_model, tmp_path):
     assert {p.source for p in paragraphs} == {str(good)}
 
 
-def test_summary_coverage_is_consistent(small_model):
+def test_coverage_counts_body_paragraphs_only(small_model):
     paragraphs, (report,) = collect(tag_reports(small_model, [str(FIXTURES / "portal_report.txt")]))
-    assert report.paragraphs == len(paragraphs)
-    for lab, cov in report.per_label.items():
-        assert cov["paragraphs"] == sum(lab in p.labels for p in paragraphs)
-        assert 0 <= cov["share"] <= 1
-    assert set(report.covered) | set(report.absent) == set(report.per_label)
-    assert 0 < len(report.unsure) <= 5
-    margins = [u["margin"] for u in report.unsure]
-    assert margins == sorted(margins)
+    body = [p for p in paragraphs if p.kind == "body"]
+    headings = [p for p in paragraphs if p.kind == "heading"]
+    assert headings and any(h.labels for h in headings)  # headings are tagged ...
+    assert report.paragraphs == len(body) and report.headings == len(headings)  # ... not counted
+    assert report.chars == sum(len(p.text) for p in body)
+    assert report.general == sum(not p.labels for p in body)
+    for lab, cov in report.coverage.items():
+        assert cov["paragraphs"] == sum(lab in p.labels for p in body)
+        assert cov["share"] == round(sum(len(p.text) for p in body if lab in p.labels)
+                                     / report.chars, 4)
+    assert report.covered == [lab for lab, cov in report.coverage.items() if cov["paragraphs"]]
+    assert set(report.covered).isdisjoint(report.absent)
+    assert set(report.covered) | set(report.absent) == set(report.coverage)
 
 
-def test_parallel_output_equals_serial(small_model, tmp_path, monkeypatch):
-    from tgclassify import constants as C
+def test_unsure_paragraphs_are_the_body_paragraphs_nearest_a_threshold(small_model):
+    paragraphs, (report,) = collect(tag_reports(small_model, [str(FIXTURES / "portal_report.txt")]))
+    body = sorted((p for p in paragraphs if p.kind == "body"), key=lambda p: (p.margin, p.index))
+    assert report.unsure == body[:5]
 
-    monkeypatch.setattr(C, "PREDICT_BATCH", 3)  # many batches in flight across workers
+
+def test_margin_is_the_least_certain_decision_in_threshold_units():
+    from tgclassify.segment import Paragraph
+    from tgclassify.tagging import _tagged
+
+    class Stub:
+        labels = ("a", "b", "c")
+        thresholds = np.array([0.5, 0.2, 0.8])
+
+    tp = _tagged(Stub(), "s", Paragraph(3, "text", "body"), np.array([0.75, 0.1, 0.6]))
+    assert tp.labels == ["a"]
+    # a: (0.75-0.5)/(1-0.5)=0.5; b: (0.2-0.1)/0.2=0.5; c: (0.8-0.6)/0.8=0.25
+    assert tp.margin == 0.25
+    assert tp.alternatives == [("c", 0.6), ("b", 0.1)]
+    assert tp.scores == {"a": 0.75, "b": 0.1, "c": 0.6}
+
+
+def four_reports(tmp_path):
     files = []
     for i in range(4):
         p = tmp_path / f"r{i}.txt"
@@ -63,8 +91,21 @@ def test_parallel_output_equals_serial(small_model, tmp_path, monkeypatch):
                      encoding="utf-8")
         files.append(str(p))
     files.insert(2, str(tmp_path / "missing.txt"))
+    return files
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_parallel_output_equals_serial(small_model, tmp_path, monkeypatch, start_method):
+    """Workers tag with the caller's classifier, here one that was never saved: with spawn it
+    is sent to them pickled, with fork they inherit it."""
+    from tgclassify import constants as C
+
+    assert small_model.source is None
+    monkeypatch.setattr(C, "PREDICT_BATCH", 40)  # several batches in flight across workers
+    files = four_reports(tmp_path)
     serial = [i.to_dict() for i in tag_reports(small_model, files, n_jobs=1)]
-    parallel = [i.to_dict() for i in tag_reports(small_model, files, n_jobs=2)]
+    parallel = [i.to_dict() for i in tag_reports(small_model, files, n_jobs=2,
+                                                 start_method=start_method)]
     assert serial == parallel
     assert [d["type"] for d in serial].count("error") == 1
 

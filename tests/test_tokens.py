@@ -3,7 +3,7 @@ import subprocess
 import sys
 
 from tgclassify import tokenize
-from tgclassify.tokens import _chunks, split_tokens, tokenize_syllables
+from tgclassify.tokens import Tokenizer, _chunks, split_tokens, tokenize_syllables
 
 
 def test_words_are_joined_lowercased_and_numbers_handled():
@@ -48,19 +48,17 @@ def test_import_is_light():
     assert out.stdout.strip() == ""
 
 
-def test_cache_only_inside_token_cache(monkeypatch):
+def test_tokenizer_remembers_contexts_within_its_bound(monkeypatch):
     from tgclassify import tokens
 
     calls = []
-    real = tokens._tokenize_uncached
-    monkeypatch.setattr(tokens, "_tokenize_uncached", lambda t: calls.append(t) or real(t))
-    tokens.tokenize("Công tác khoa giáo")
-    tokens.tokenize("Công tác khoa giáo")
-    assert len(calls) == 2  # tagging: no cache, memory stays flat
-    with tokens.token_cache():
-        tokens.tokenize("Công tác khoa giáo")
-        tokens.tokenize("Công tác khoa giáo")
-        with tokens.token_cache():
-            tokens.tokenize("Công tác khoa giáo")
-    assert len(calls) == 3
-    assert tokens._CACHE is None
+    real = tokens.tokenize
+    monkeypatch.setattr(tokens, "tokenize", lambda t: calls.append(t) or real(t))
+    tok = Tokenizer(context_cache_size=2)
+    assert tok.context("I. KHOA GIÁO") == tok.context("I. KHOA GIÁO")
+    assert "khoa_giáo" in tok.context("I. KHOA GIÁO").split()
+    assert calls == ["I. KHOA GIÁO"]  # tokenized once
+    tok.context("II. VĂN HOÁ")
+    tok.context("III. BÁO CHÍ")  # over the bound: starts afresh
+    assert len(tok._contexts) == 1
+    assert Tokenizer().context("") == ""

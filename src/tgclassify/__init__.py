@@ -18,21 +18,34 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it; resolved on first attribute access (PEP 562)
 _EXPORTS = {
+    # the taxonomy
     "LABELS": "constants",
     "LABEL_NAMES": "constants",
+    # the model
     "Classifier": "model",
     "ModelConfig": "model",
-    "Paragraph": "segment",
-    "segment_report": "segment",
-    "is_noise": "segment",
+    "build_estimator": "model",
+    "ThresholdedOneVsRest": "estimator",
+    # tagging and its results
+    "tag_reports": "tagging",
+    "TaggedParagraph": "results",
+    "ReportSummary": "results",
+    # text in
     "read_report": "readers",
     "open_report": "readers",
+    "segment_report": "segment",
+    "Paragraph": "segment",
+    "is_noise": "segment",
     "normalize_text": "normalize",
-    "tokenize": "tokens",
     "fix_legacy_text": "legacy",
+    "tokenize": "tokens",
+    # training, evaluation, data
     "train_classifier": "train",
-    "load_corpus": "data",
-    "check_corpus": "data",
+    "evaluate_config": "evaluate",
+    "Corpus": "corpus",
+    "load_corpus": "corpus",
+    "check_corpus": "corpus",
+    # errors
     "TgclassifyError": "errors",
     "ReportReadError": "errors",
     "ModelLoadError": "errors",
@@ -40,21 +53,48 @@ _EXPORTS = {
 }
 
 __all__ = [
-    "LABELS", "LABEL_NAMES", "Classifier", "DataFormatError", "ModelConfig", "ModelLoadError",
-    "Paragraph", "ReportReadError", "TgclassifyError", "__version__", "check_corpus",
-    "fix_legacy_text", "is_noise", "load_corpus", "normalize_text", "open_report", "read_report",
-    "segment_report", "tokenize", "train_classifier",
+    "LABELS",
+    "LABEL_NAMES",
+    "Classifier",
+    "Corpus",
+    "DataFormatError",
+    "ModelConfig",
+    "ModelLoadError",
+    "Paragraph",
+    "ReportReadError",
+    "ReportSummary",
+    "TaggedParagraph",
+    "TgclassifyError",
+    "ThresholdedOneVsRest",
+    "__version__",
+    "build_estimator",
+    "check_corpus",
+    "evaluate_config",
+    "fix_legacy_text",
+    "is_noise",
+    "load_corpus",
+    "normalize_text",
+    "open_report",
+    "read_report",
+    "segment_report",
+    "tag_reports",
+    "tokenize",
+    "train_classifier",
 ]
 
 if TYPE_CHECKING:
     from .constants import LABEL_NAMES, LABELS
-    from .data import check_corpus, load_corpus
+    from .corpus import Corpus, check_corpus, load_corpus
     from .errors import DataFormatError, ModelLoadError, ReportReadError, TgclassifyError
+    from .estimator import ThresholdedOneVsRest
+    from .evaluate import evaluate_config
     from .legacy import fix_legacy_text
-    from .model import Classifier, ModelConfig
+    from .model import Classifier, ModelConfig, build_estimator
     from .normalize import normalize_text
     from .readers import open_report, read_report
+    from .results import ReportSummary, TaggedParagraph
     from .segment import Paragraph, is_noise, segment_report
+    from .tagging import tag_reports
     from .tokens import tokenize
     from .train import train_classifier
 

@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from . import __version__
 from . import constants as C
-from .fileio import atomic_path
+from ._fileio import atomic_path
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -85,7 +85,8 @@ def cmd_tag(args: argparse.Namespace) -> int:
     from .errors import ModelLoadError  # noqa: PLC0415
     from .model import Classifier  # noqa: PLC0415
     from .render import make_renderer  # noqa: PLC0415
-    from .tagging import ReportSummary, expand_inputs, tag_reports  # noqa: PLC0415
+    from .results import ReportSummary  # noqa: PLC0415
+    from .tagging import expand_inputs, tag_reports  # noqa: PLC0415
 
     sources = list(expand_inputs(args.paths, recursive=args.recursive))
     if not sources:
@@ -143,7 +144,7 @@ def _config_from(args: argparse.Namespace) -> Any:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .data import load_corpus  # noqa: PLC0415
+    from .corpus import load_corpus  # noqa: PLC0415
     from .train import train_classifier, training_summary  # noqa: PLC0415
 
     corpus = load_corpus(args.data)
@@ -173,33 +174,24 @@ def _print_scores(title: str, s: dict[str, Any]) -> None:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .data import load_corpus  # noqa: PLC0415
+    from .corpus import load_corpus  # noqa: PLC0415
 
     if args.data and not args.cv:
-        import numpy as np  # noqa: PLC0415
-
-        from .baseline import KeywordBaseline  # noqa: PLC0415
-        from .evaluate import score  # noqa: PLC0415
+        from .evaluate import score_model  # noqa: PLC0415
         from .model import Classifier  # noqa: PLC0415
 
         clf = Classifier.load(args.model)
         corpus = load_corpus(args.data)
-        X = corpus.pairs()
-        Y = corpus.label_matrix()
-        pred = clf.decide(clf.predict_proba(X))
-        result = {"model": clf.card.get("name"), "data": corpus.source,
-                  "scores": score(Y, pred),
-                  "keyword_baseline": score(Y, KeywordBaseline().predict_matrix(corpus.texts)),
-                  "empty_baseline": score(Y, np.zeros_like(pred))}
+        result = score_model(clf, corpus)
         if args.json:
             print(json.dumps(result, ensure_ascii=False, indent=2))
         else:
-            print(f"model {result['model']} on {corpus.source} ({len(Y)} paragraphs)")
+            print(f"model {result['model']} on {corpus.source} ({result['paragraphs']} paragraphs)")
             _print_scores("model", result["scores"])
             _print_scores("keyword baseline", result["keyword_baseline"])
             _print_scores("empty baseline", result["empty_baseline"])
         return EXIT_OK
-    from .train import evaluate_config  # noqa: PLC0415
+    from .evaluate import evaluate_config  # noqa: PLC0415
 
     corpus = load_corpus(args.data or "data/labeled")
     ev = evaluate_config(corpus, _config_from(args), seed=args.seed)
@@ -227,7 +219,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_data_check(args: argparse.Namespace) -> int:
-    from .data import check_corpus  # noqa: PLC0415
+    from .corpus import check_corpus  # noqa: PLC0415
 
     res = check_corpus(args.path, minimums=not args.no_minimums)
     s = res.stats
@@ -247,7 +239,7 @@ def cmd_data_check(args: argparse.Namespace) -> int:
 
 
 def cmd_data_stats(args: argparse.Namespace) -> int:
-    from .data import render_data_readme  # noqa: PLC0415
+    from .corpus import render_data_readme  # noqa: PLC0415
 
     text = render_data_readme(args.path)
     if args.write:
@@ -260,7 +252,7 @@ def cmd_data_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_data_relabel_sample(args: argparse.Namespace) -> int:
-    from .data import load_corpus, read_relabels, relabel_sample  # noqa: PLC0415
+    from .corpus import load_corpus, read_relabels, relabel_sample  # noqa: PLC0415
 
     exclude = set(read_relabels(args.exclude)) if args.exclude else set()
     rows = relabel_sample(load_corpus(args.path), share=args.share, seed=args.seed,
@@ -272,7 +264,7 @@ def cmd_data_relabel_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_data_agreement(args: argparse.Namespace) -> int:
-    from .data import label_agreement, load_corpus, read_relabels  # noqa: PLC0415
+    from .corpus import label_agreement, load_corpus, read_relabels  # noqa: PLC0415
 
     second = read_relabels(args.relabeled)
     agreement = label_agreement(load_corpus(args.path), second, share=args.share, seed=args.seed)
@@ -316,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("-f", "--format", choices=FORMATS, default="jsonl")
     t.add_argument("-o", "--output", help="output file (written whole or not at all); "
                    "default standard output")
-    t.add_argument("--model", help="model folder (default: the shipped model)")
+    t.add_argument("--model", help="model folder (default: the model shipped in the package)")
     t.add_argument("-j", "--n-jobs", type=int, default=1,
                    help="worker processes (0 = one per core); output order is unchanged")
     t.add_argument("-q", "--quiet", action="store_true", help="no progress or warnings")

@@ -1,37 +1,50 @@
-"""Feature steps of the pipeline, as scikit-learn transformers.
+"""Feature steps of the model, as scikit-learn transformers.
 
 The model's input is a sequence of paragraphs, each either a plain string or a
 ``(text, context)`` pair where ``context`` is the section heading path above the paragraph
-("II. CÔNG TÁC KHOA GIÁO / 1. Giáo dục - đào tạo"). Plain strings mean "no context".
+("II. CÔNG TÁC KHOA GIÁO / 1. Giáo dục - đào tạo"); a 2-D array with one or two columns
+(text, context) is accepted too. Plain strings mean "no context".
 
-:class:`Tokenize` turns both parts into space-joined pyvi tokens once; :class:`Column` picks one
-part for a TF-IDF block. Keeping tokenization a separate step lets the TF-IDF blocks share it.
+:class:`Tokenize` turns each paragraph into four text columns once (pyvi words, context words,
+syllables, the text as written); :class:`Column` picks one of them for a TF-IDF block. Both are
+stateless: they learn nothing in ``fit``, which is what lets training tokenize the corpus once
+before cutting folds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
+import numpy as np
+from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from . import constants as C
-from .tokens import join_tokens, tokenize, tokenize_syllables, tokenize_words_and_syllables
+from .tokens import Tokenizer
 
-__all__ = ["Column", "Tokenize", "as_pairs"]
+__all__ = ["TOKEN_COLUMNS", "Column", "Tokenize", "as_pairs"]
 
 Pair = tuple[str, str]
 
+#: The columns :class:`Tokenize` produces, in order (also its ``get_feature_names_out``).
+TOKEN_COLUMNS: tuple[str, ...] = ("words", "context", "syllables", "text")
 
-def as_pairs(X: Sequence[Any]) -> list[Pair]:
-    """Accept strings, (text, context) pairs, or objects with ``text`` and ``context``."""
+
+def as_pairs(X: Any) -> list[Pair]:
+    """Accept strings, (text, context) pairs, objects with ``text`` and ``context``, or the
+    rows of a 2-D array with one (text) or two (text, context) columns."""
+    if issparse(X):
+        raise TypeError("paragraphs are text: a sparse matrix is not accepted")
+    if isinstance(X, np.ndarray) and (X.ndim != 2 or X.shape[1] not in (1, 2)):
+        raise ValueError(f"a paragraph array needs one or two columns (text, context); "
+                         f"this one has shape {X.shape}")
     pairs: list[Pair] = []
     for item in X:
         if isinstance(item, str):
             pairs.append((item, ""))
-        elif isinstance(item, tuple | list) and len(item) == 2:
-            pairs.append((str(item[0]), str(item[1] or "")))
+        elif isinstance(item, tuple | list | np.ndarray) and len(item) in (1, 2):
+            context = item[1] if len(item) == 2 else ""
+            pairs.append((str(item[0]), "" if context is None else str(context)))
         elif hasattr(item, "text"):
             pairs.append((str(item.text), str(getattr(item, "context", "") or "")))
         else:
@@ -41,56 +54,82 @@ def as_pairs(X: Sequence[Any]) -> list[Pair]:
     return pairs
 
 
-class Tokenize(TransformerMixin, BaseEstimator):
-    """Paragraphs -> (text tokens, context tokens, text syllables, raw text).
+class _Stateless(TransformerMixin, BaseEstimator):
+    """Shared tags of the stateless text steps: nothing is learned, so nothing to fit."""
 
-    ``words=True`` uses pyvi word segmentation for the text and context; ``False`` uses plain
-    syllables (no pyvi). ``syllables=True`` also fills the third element with the text's
-    syllables, for a syllable n-gram block beside the word block (empty otherwise).
-    """
-
-    def __init__(self, words: bool = True, syllables: bool = False) -> None:
-        self.words = words
-        self.syllables = syllables
-
-    def fit(self, X: Sequence[Any], y: Any = None) -> Tokenize:
+    def fit(self, X: Any, y: Any = None) -> _Stateless:
+        if issparse(X):
+            raise TypeError(f"{type(self).__name__} takes text columns, not a sparse matrix")
         return self
 
-    def __sklearn_is_fitted__(self) -> bool:
-        return True  # stateless: nothing to learn
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        tags.no_validation = True  # text in, text out: there is no numeric array to check
+        tags.input_tags.string = True
+        tags.transformer_tags.preserves_dtype = []
+        return tags
 
-    def transform(self, X: Sequence[Any]) -> list[tuple[str, str, str, str]]:
-        split = tokenize if self.words else tokenize_syllables
-        out = []
-        for text, context in as_pairs(X):
-            if self.syllables:
-                words, syllables = tokenize_words_and_syllables(text)
-            else:
-                words, syllables = split(text), []
-            out.append((join_tokens(words), _context_tokens(context, self.words) if context else "",
-                        join_tokens(syllables), text))
+
+class Tokenize(_Stateless):
+    """Paragraphs -> an object array of shape ``(n, 4)``: the columns of ``TOKEN_COLUMNS``.
+
+    ``words=True`` uses pyvi word segmentation for the text and context; ``False`` uses plain
+    syllables (no pyvi). ``syllables=True`` also fills the ``syllables`` column with the text's
+    syllables, for a syllable n-gram block beside the word block (empty otherwise).
+    ``context=False`` leaves the context column empty (a model without a context block).
+    """
+
+    def __init__(self, words: bool = True, syllables: bool = False, context: bool = True) -> None:
+        self.words = words
+        self.syllables = syllables
+        self.context = context
+
+    def transform(self, X: Any) -> np.ndarray:
+        tokenizer = self._get_tokenizer()
+        syllables = self.syllables and self.words
+        pairs = as_pairs(X)
+        out = np.empty((len(pairs), len(TOKEN_COLUMNS)), dtype=object)
+        for i, (text, context) in enumerate(pairs):
+            words, sylls = tokenizer.paragraph(text, syllables=syllables)
+            out[i] = (words, tokenizer.context(context) if self.context else "", sylls, text)
         return out
 
+    def _get_tokenizer(self) -> Tokenizer:
+        # transient: built on first use, rebuilt after set_params or unpickling
+        tokenizer: Tokenizer | None = self.__dict__.get("_tokenizer")
+        if tokenizer is None or tokenizer.words != self.words:
+            tokenizer = self.__dict__["_tokenizer"] = Tokenizer(words=self.words)
+        return tokenizer
 
-@lru_cache(maxsize=C.CONTEXT_CACHE_SIZE)
-def _context_tokens(context: str, words: bool) -> str:
-    # every paragraph of a section repeats the same headings: tokenize them once
-    return join_tokens(tokenize(context) if words else tokenize_syllables(context))
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(super().__getstate__())
+        state.pop("_tokenizer", None)  # a memo of contexts, not part of the model
+        return state
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.asarray(TOKEN_COLUMNS, dtype=object)
 
 
-class Column(TransformerMixin, BaseEstimator):
-    """Pick one element of each tokenized paragraph: 0 = the paragraph's tokens, 1 = its
-    section context, 2 = the paragraph's syllables, 3 = the paragraph as written."""
+class Column(_Stateless):
+    """Pick one column of a 2-D input: of :class:`Tokenize`'s output, 0 = the paragraph's
+    words, 1 = its section context, 2 = its syllables, 3 = the paragraph as written. The result
+    is a 1-D array, the input of a TF-IDF vectorizer."""
 
     def __init__(self, index: int = 0) -> None:
         self.index = index
 
-    def fit(self, X: Sequence[tuple[str, ...]], y: Any = None) -> Column:
-        return self
+    def transform(self, X: Any) -> np.ndarray:
+        if issparse(X):
+            raise TypeError("Column takes text columns, not a sparse matrix")
+        if isinstance(X, np.ndarray):
+            return X[:, self.index]  # the column as it is (object for Tokenize's output)
+        out = np.empty(len(X), dtype=object)
+        out[:] = [row[self.index] for row in X]
+        return out
 
-    def __sklearn_is_fitted__(self) -> bool:
-        return True  # stateless: nothing to learn
-
-    def transform(self, X: Sequence[tuple[str, ...]]) -> list[str]:
-        return [pair[self.index] for pair in X]
-
+    def get_feature_names_out(self, input_features: Sequence[str] | None = None) -> np.ndarray:
+        if input_features is None:
+            names = TOKEN_COLUMNS[self.index] if self.index < len(TOKEN_COLUMNS) else f"x{self.index}"
+            return np.asarray([names], dtype=object)
+        return np.asarray([list(input_features)[self.index]], dtype=object)

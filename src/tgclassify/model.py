@@ -1,28 +1,37 @@
 """The classifier: TF-IDF over pyvi words (paragraph and section context) -> one-vs-rest
 logistic regression -> a probability per label -> a tuned threshold per label.
 
-:class:`Classifier` is what users import. It wraps a fitted scikit-learn pipeline with the label
-order and thresholds, and offers prediction, explanation and report tagging.
+:func:`build_estimator` makes the scikit-learn estimator of a :class:`ModelConfig` (a
+:class:`~tgclassify.estimator.ThresholdedOneVsRest`). :class:`Classifier` is what users import:
+the fitted estimator with its label codes, the learned chrome filter and the model card, offering
+prediction, explanation and report tagging, and loading and saving model folders.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.svm import LinearSVC
 
 from . import constants as C
+from . import persist
+from .chrome import ChromeFilter
+from .estimator import ThresholdedOneVsRest
+from .features import Column, Tokenize
+from .results import ReportSummary, TaggedParagraph
+from .tagging import tag_reports
+from .tokens import split_tokens
 
-if TYPE_CHECKING:
-    from sklearn.pipeline import Pipeline
-
-    from .noise import NoiseFilter
-    from .segment import Paragraph
-
-__all__ = ["Classifier", "ModelConfig", "ParagraphTags", "build_pipeline"]
+__all__ = ["Classifier", "ModelConfig", "build_estimator"]
 
 
 @dataclass(frozen=True)
@@ -45,15 +54,11 @@ class ModelConfig:
         return asdict(self)
 
 
-def build_pipeline(config: ModelConfig, *, seed: int = C.RANDOM_SEED) -> Pipeline:
-    """An unfitted pipeline for ``config``."""
-    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415
-    from sklearn.linear_model import LogisticRegression, SGDClassifier  # noqa: PLC0415
-    from sklearn.multiclass import OneVsRestClassifier  # noqa: PLC0415
-    from sklearn.pipeline import FeatureUnion, Pipeline  # noqa: PLC0415
-
-    from .features import Column, Tokenize  # noqa: PLC0415
-    from .tokens import split_tokens  # noqa: PLC0415
+def build_estimator(config: ModelConfig | None = None, *, seed: int = C.RANDOM_SEED
+                    ) -> ThresholdedOneVsRest:
+    """The unfitted estimator of ``config``: tokenization (once, before the folds), TF-IDF
+    blocks, one-vs-rest classifiers, and per-label thresholds tuned in grouped folds."""
+    config = config or ModelConfig()
 
     def words() -> TfidfVectorizer:
         return TfidfVectorizer(
@@ -84,14 +89,12 @@ def build_pipeline(config: ModelConfig, *, seed: int = C.RANDOM_SEED) -> Pipelin
         blocks.append(("context", Pipeline([("col", Column(1)), ("tfidf", words())])))
         weights["context"] = config.context_weight
 
+    base: Any
     if config.estimator == "logreg":
-        base: Any = LogisticRegression(C=config.C, class_weight=config.class_weight,
-                                       max_iter=2000, solver="liblinear", dual=True,
-                                       random_state=seed)  # dual: faster when features > samples
+        base = LogisticRegression(C=config.C, class_weight=config.class_weight,
+                                  max_iter=2000, solver="liblinear", dual=True,
+                                  random_state=seed)  # dual: faster when features > samples
     elif config.estimator == "svm":
-        from sklearn.calibration import CalibratedClassifierCV  # noqa: PLC0415
-        from sklearn.svm import LinearSVC  # noqa: PLC0415
-
         base = CalibratedClassifierCV(
             LinearSVC(C=config.C / 10, class_weight=config.class_weight, random_state=seed),
             cv=3, method="sigmoid")
@@ -100,22 +103,15 @@ def build_pipeline(config: ModelConfig, *, seed: int = C.RANDOM_SEED) -> Pipelin
                              max_iter=50, tol=None, random_state=seed)
     else:
         raise ValueError(f"unknown estimator {config.estimator!r}: use logreg, svm or sgd")
-    return Pipeline([
-        ("tokens", Tokenize(words=config.words, syllables=config.syllables and config.words)),
-        ("features", FeatureUnion(blocks, transformer_weights=weights)),
-        ("clf", OneVsRestClassifier(base)),
-    ])
-
-
-@dataclass
-class ParagraphTags:
-    """The tags of one paragraph: the labels over their threshold, every label's score, and
-    the runners-up a reviewer may want to see."""
-
-    labels: list[str]
-    scores: dict[str, float]
-    alternatives: list[tuple[str, float]] = field(default_factory=list)
-    margin: float = 0.0  # distance of the least certain decision to its threshold
+    return ThresholdedOneVsRest(
+        Pipeline([
+            ("features", FeatureUnion(blocks, transformer_weights=weights)),
+            ("clf", OneVsRestClassifier(base)),
+        ]),
+        preprocessor=Tokenize(words=config.words, syllables=config.syllables and config.words,
+                              context=config.context_weight > 0),
+        cv=C.CV_FOLDS,
+    )
 
 
 class Classifier:
@@ -127,39 +123,48 @@ class Classifier:
     ('tuyen_truyen', 'bao_chi_xuat_ban', 'thong_tin_doi_ngoai')
     >>> clf.predict(["Tổ chức 12 hội nghị báo cáo viên cấp tỉnh, cung cấp thông tin thời sự."])
     [['tuyen_truyen']]
+
+    ``model`` is the fitted :class:`~tgclassify.estimator.ThresholdedOneVsRest` (columns in
+    ``labels`` order), ``chrome_filter`` the learned filter segmentation asks about page chrome
+    (None: rules only), ``card`` the model card, ``source`` where it was loaded from (None for
+    a model trained in this process and not saved).
     """
 
-    def __init__(self, pipeline: Pipeline, *, labels: Sequence[str] = C.LABELS,
-                 thresholds: Sequence[float] | None = None,
-                 card: dict[str, Any] | None = None, path: str | None = None,
-                 noise_filter: NoiseFilter | None = None) -> None:
-        self.pipeline = pipeline
-        self.noise_filter = noise_filter
+    def __init__(self, model: ThresholdedOneVsRest, *, labels: Sequence[str] = C.LABELS,
+                 chrome_filter: ChromeFilter | None = None, card: dict[str, Any] | None = None,
+                 source: str | None = None) -> None:
+        self.model = model
         self.labels: tuple[str, ...] = tuple(labels)
-        self.thresholds = np.asarray(
-            thresholds if thresholds is not None else [C.DEFAULT_THRESHOLD] * len(self.labels),
-            dtype=float)
+        self.chrome_filter = chrome_filter
         self.card: dict[str, Any] = card or {}
-        self.path = path
+        self.source = source
 
-    # --- loading -----------------------------------------------------------------------------
+    @property
+    def thresholds(self) -> np.ndarray:
+        """The decision threshold of each label, in ``labels`` order."""
+        return np.asarray(self.model.thresholds_)
+
+    # --- loading and saving -------------------------------------------------------------------
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> Classifier:
-        """Load a model folder (the shipped default when ``path`` is None), checking its card
-        and checksum first. Raises :class:`~tgclassify.errors.ModelLoadError`."""
-        from .persist import load_model  # noqa: PLC0415
-
-        return load_model(path)
+    def load(cls, model: str | Path | None = None) -> Classifier:
+        """Load a model: ``None`` or ``"default"`` is the default model shipped inside the
+        package; anything else is a model folder (or its ``model.joblib``), written by
+        :meth:`save` or ``tgclassify train``. The card and the file's checksum are checked
+        before unpickling. Raises :class:`~tgclassify.errors.ModelLoadError`."""
+        stored = persist.load_model(model)
+        return cls(stored.model, labels=stored.labels, chrome_filter=stored.chrome_filter,
+                   card=stored.card, source=stored.source)
 
     def save(self, path: str | Path, *, training: dict[str, Any] | None = None,
              metrics: dict[str, Any] | None = None) -> Path:
         """Write this model as a folder (model.joblib, model_card.json, README.md)."""
-        from .persist import save_model  # noqa: PLC0415
+        stored = persist.StoredModel(self.model, self.labels, self.chrome_filter, self.card)
+        self.card = persist.save_model(stored, path, training=training, metrics=metrics)
+        self.source = str(path)
+        return Path(path)
 
-        return save_model(self, path, training=training, metrics=metrics)
-
-    # --- prediction --------------------------------------------------------------------------
+    # --- prediction ---------------------------------------------------------------------------
 
     def predict_proba(self, paragraphs: Sequence[Any]) -> np.ndarray:
         """Probability of each label, shape ``(n, len(labels))``, columns in ``labels`` order.
@@ -170,52 +175,36 @@ class Classifier:
             raise TypeError("pass a list of paragraphs, not a single string")
         if len(paragraphs) == 0:
             return np.zeros((0, len(self.labels)))
-        return np.asarray(self.pipeline.predict_proba(list(paragraphs)), dtype=float)
+        return self.model.predict_proba(list(paragraphs))
 
     def decide(self, proba: np.ndarray) -> np.ndarray:
         """Boolean label matrix from probabilities and the per-label thresholds."""
-        return proba >= self.thresholds[None, :]
+        return np.asarray(proba) >= self.thresholds[None, :]
 
     def predict(self, paragraphs: Sequence[Any]) -> list[list[str]]:
         """The labels of each paragraph (an empty list = a general paragraph)."""
         decided = self.decide(self.predict_proba(paragraphs))
         return [[lab for lab, on in zip(self.labels, row, strict=True) if on] for row in decided]
 
-    def tags(self, paragraphs: Sequence[Any]) -> list[ParagraphTags]:
-        """Labels, scores, alternatives and decision margin of each paragraph."""
-        proba = self.predict_proba(paragraphs)
-        return [self._tags_of(row) for row in proba]
+    # --- explanation --------------------------------------------------------------------------
 
-    def _tags_of(self, row: np.ndarray) -> ParagraphTags:
-        on = row >= self.thresholds
-        labels = [lab for lab, o in zip(self.labels, on, strict=True) if o]
-        scores = {lab: round(float(p), 4) for lab, p in zip(self.labels, row, strict=True)}
-        order = np.argsort(-row)
-        alternatives = [(self.labels[i], round(float(row[i]), 4)) for i in order
-                        if not on[i]][: C.TOP_ALTERNATIVES]
-        # margin in units of the threshold, so labels with low and high thresholds compare
-        rel = np.abs(row - self.thresholds) / np.where(on, 1 - self.thresholds, self.thresholds)
-        return ParagraphTags(labels, scores, alternatives, round(float(rel.min()), 4))
-
-    # --- explanation -------------------------------------------------------------------------
-
-    def explain(self, text: str, *, context: str = "", top: int = 8) -> dict[str, list[tuple[str, float]]]:
+    def explain(self, text: str, *, context: str = "", top: int = 8
+                ) -> dict[str, list[tuple[str, float]]]:
         """The terms that pushed each predicted label up, with their weight (TF-IDF value
-        times coefficient; the context block's terms are prefixed ``context:``).
+        times coefficient). Terms of the syllable and context blocks are prefixed
+        ``syllables:`` and ``context:``; the paragraph's words are bare.
 
         Labels that are not predicted are left out; a general paragraph gives ``{}``.
         """
-        tokens = self.pipeline.named_steps["tokens"]
-        features = self.pipeline.named_steps["features"]
-        clf = self.pipeline.named_steps["clf"]
-        pair = tokens.transform([(text, context)])
-        row = features.transform(pair).tocsr()
-        names = _feature_names(features)
-        predicted = self.predict([(text, context)])[0]
+        fitted = self.model.estimator_
+        features = fitted.named_steps["features"]
+        ovr = fitted.named_steps["clf"]
+        tokens = self.model.preprocessor_.transform([(text, context)])
+        row = features.transform(tokens).tocsr()
+        names = [_display_name(name) for name in features.get_feature_names_out()]
         out: dict[str, list[tuple[str, float]]] = {}
-        for label in predicted:
-            est = clf.estimators_[self.labels.index(label)]
-            coef = _coefficients(est)
+        for label in self.predict([(text, context)])[0]:
+            coef = _coefficients(ovr.estimators_[self.labels.index(label)])
             if coef is None:
                 out[label] = []
                 continue
@@ -225,53 +214,30 @@ class Classifier:
                           for i in order if contrib[i] > 0]
         return out
 
-    # --- reports -----------------------------------------------------------------------------
+    # --- reports ------------------------------------------------------------------------------
 
-    def tag_paragraphs(self, paragraphs: Sequence[Paragraph]) -> list[ParagraphTags | None]:
-        """Tags for segmented paragraphs (None for noise), using each one's section context."""
-        idx = [i for i, p in enumerate(paragraphs) if p.kind != "noise"]
-        out: list[ParagraphTags | None] = [None] * len(paragraphs)
-        for start in range(0, len(idx), C.PREDICT_BATCH):
-            chunk = idx[start : start + C.PREDICT_BATCH]
-            pairs = [(paragraphs[i].text, self._context_of(paragraphs[i])) for i in chunk]
-            for i, tags in zip(chunk, self.tags(pairs), strict=True):
-                out[i] = tags
-        return out
-
-    def _context_of(self, paragraph: Paragraph) -> str:
-        return paragraph.context if self.card.get("config", {}).get("context_weight", 1) else ""
-
-    def tag_report(self, path: str | Path) -> list[dict[str, Any]]:
-        """Read, segment and tag one report file.
-
-        Returns one dict per non-noise paragraph: ``index``, ``kind``, ``heading``, ``text``,
-        ``labels``, ``scores``, ``alternatives``. Raises
-        :class:`~tgclassify.errors.ReportReadError` when the file cannot be read.
-        """
-        from .readers import open_report  # noqa: PLC0415
-        from .segment import iter_paragraphs  # noqa: PLC0415
-
-        paragraphs = list(iter_paragraphs(open_report(path).lines(),
-                                          noise_filter=self.noise_filter))
-        tags = self.tag_paragraphs(paragraphs)
-        return [
-            {"index": p.index, "kind": p.kind, "heading": p.heading, "text": p.text,
-             "labels": t.labels, "scores": t.scores, "alternatives": t.alternatives}
-            for p, t in zip(paragraphs, tags, strict=True) if t is not None
-        ]
+    def tag_report(self, path: str | Path) -> tuple[list[TaggedParagraph], ReportSummary]:
+        """Read, segment and tag one report file, as ``tgclassify tag`` does: its tagged
+        paragraphs (headings and body; chrome dropped) and its summary. Raises
+        :class:`~tgclassify.errors.ReportReadError` when the file cannot be read."""
+        paragraphs: list[TaggedParagraph] = []
+        for item in tag_reports(self, [str(path)]):
+            if isinstance(item, TaggedParagraph):
+                paragraphs.append(item)
+            else:
+                item.raise_for_error()
+                return paragraphs, item
+        raise AssertionError("tag_reports ends every report with its summary")
 
     def __repr__(self) -> str:
         name = self.card.get("name", "unsaved")
-        return f"Classifier(name={name!r}, labels={len(self.labels)}, path={self.path!r})"
+        return f"Classifier(name={name!r}, labels={len(self.labels)}, source={self.source!r})"
 
 
-def _feature_names(features: Any) -> list[str]:
-    names: list[str] = []
-    for name, pipe in features.transformer_list:
-        vocab = pipe.named_steps["tfidf"].get_feature_names_out()
-        prefix = "" if name == "text" else f"{name}:"
-        names.extend(f"{prefix}{term}" for term in vocab)
-    return names
+def _display_name(feature: str) -> str:
+    """``text__x`` -> ``x``; ``context__x`` -> ``context:x`` (FeatureUnion's block prefix)."""
+    block, _, term = feature.partition("__")
+    return term if block == "text" else f"{block}:{term}"
 
 
 def _coefficients(estimator: Any) -> np.ndarray | None:
@@ -280,5 +246,5 @@ def _coefficients(estimator: Any) -> np.ndarray | None:
     calibrated = getattr(estimator, "calibrated_classifiers_", None)
     if calibrated:  # average the folds' linear models of a calibrated SVM
         coefs = [np.asarray(c.estimator.coef_).ravel() for c in calibrated]
-        return np.mean(coefs, axis=0)
+        return np.asarray(np.mean(coefs, axis=0))
     return None

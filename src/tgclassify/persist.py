@@ -1,46 +1,76 @@
 """Save and load model folders: ``model.joblib`` + ``model_card.json`` + ``README.md``.
 
+The default model ships inside the package (``tgclassify/default_model/``, package data found
+through :mod:`importlib.resources`), so a plain ``pip install`` can tag. ``models/`` at the top
+of the repository is where ``tgclassify train`` writes models; the packaged copy is refreshed
+from ``models/default`` (see the README).
+
 A joblib file is a pickle: loading it runs code. Only load models from a source you trust.
 Loading therefore checks the card first and the file's sha256 against it, so a truncated or
 altered file is refused before it is unpickled, and it refuses a model pickled by another
 scikit-learn release (the pickle would load with silently different behaviour, or not at all).
+
+This module knows model folders, not classifiers: :class:`~tgclassify.model.Classifier` calls
+it with a :class:`StoredModel` (so the dependency goes one way).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import os
 import platform
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timezone
+from importlib import resources
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import joblib
+import numpy
+import sklearn
+
+if sys.version_info >= (3, 11):
+    from importlib.resources.abc import Traversable
+else:  # pragma: no cover
+    from importlib.abc import Traversable
 
 from . import __version__
 from . import constants as C
+from ._fileio import atomic_path
 from .errors import ModelLoadError
-from .fileio import atomic_path
 
-if TYPE_CHECKING:
-    from .model import Classifier
-
-__all__ = ["CARD_FILE", "MODEL_FILE", "default_model_path", "load_model", "save_model",
-           "sha256_file"]
+__all__ = ["CARD_FILE", "DEFAULT_MODEL", "MODEL_FILE", "StoredModel", "load_model",
+           "packaged_model", "save_model", "sha256_file"]
 
 MODEL_FILE = "model.joblib"
 CARD_FILE = "model_card.json"
-CARD_VERSION = 1
-PAYLOAD_FORMAT = 1
+README_FILE = "README.md"
+CARD_VERSION = 2
+PAYLOAD_FORMAT = 2
+#: The name that means the model shipped inside the package.
+DEFAULT_MODEL = "default"
 RETRAIN_HINT = "retrain it with: tgclassify train --data data/labeled --out {path}"
 
 
-def default_model_path() -> Path:
-    """The model used when none is named: $TGCLASSIFY_MODEL, else ``models/default`` of the
-    source checkout the package is installed from."""
-    env = os.environ.get("TGCLASSIFY_MODEL")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "models" / "default"
+@dataclass
+class StoredModel:
+    """What a model folder holds: the fitted estimator, its label codes, the chrome filter
+    and the card; ``source`` is where it was read from."""
+
+    model: Any
+    labels: tuple[str, ...]
+    chrome_filter: Any
+    card: dict[str, Any]
+    source: str | None = None
+
+
+def packaged_model() -> Traversable:
+    """The folder of the default model inside the installed package."""
+    return resources.files("tgclassify") / "default_model"
 
 
 def sha256_file(path: str | Path) -> str:
@@ -52,15 +82,9 @@ def sha256_file(path: str | Path) -> str:
 
 
 def _versions() -> dict[str, str]:
-    import joblib  # noqa: PLC0415
-    import numpy  # noqa: PLC0415
-    import sklearn  # noqa: PLC0415
-
     try:
-        from importlib.metadata import version  # noqa: PLC0415
-
         pyvi_version = version("pyvi")
-    except Exception:  # metadata missing in odd installs; the card still records the rest
+    except PackageNotFoundError:  # metadata missing in odd installs; the rest is recorded
         pyvi_version = "unknown"
     return {
         "python": platform.python_version(),
@@ -76,25 +100,25 @@ def _minor(version: str) -> str:
     return ".".join(version.split(".")[:2])
 
 
-def save_model(clf: Classifier, path: str | Path, *, training: dict[str, Any] | None = None,
-               metrics: dict[str, Any] | None = None) -> Path:
-    """Write ``clf`` to the folder ``path`` (created if needed). Files are written to
-    temporary names and renamed, so an interrupted save leaves the old model intact."""
-    import joblib  # noqa: PLC0415
-
+def save_model(stored: StoredModel, path: str | Path, *, training: dict[str, Any] | None = None,
+               metrics: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Write ``stored`` to the folder ``path`` (created if needed) and return the card written.
+    Files are written to temporary names and renamed, so an interrupted save leaves the old
+    model intact."""
     folder = Path(path)
     with atomic_path(folder / MODEL_FILE) as tmp_model:
-        payload = {"format": PAYLOAD_FORMAT, "labels": clf.pipeline, "noise": clf.noise_filter}
+        payload = {"format": PAYLOAD_FORMAT, "model": stored.model, "labels": stored.labels,
+                   "chrome_filter": stored.chrome_filter}
         joblib.dump(payload, tmp_model, compress=3)
         model_sha = sha256_file(tmp_model)
-        card = dict(clf.card)
+        card = dict(stored.card)
         card.update({
             "card_version": CARD_VERSION,
             "name": card.get("name") or folder.name,
             "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "labels": [{"code": lab, "name": C.LABEL_NAMES.get(lab, lab),
                         "threshold": round(float(t), 4)}
-                       for lab, t in zip(clf.labels, clf.thresholds, strict=True)],
+                       for lab, t in zip(stored.labels, stored.model.thresholds_, strict=True)],
             "model_file": MODEL_FILE,
             "model_sha256": model_sha,
             "versions": _versions(),
@@ -104,10 +128,8 @@ def save_model(clf: Classifier, path: str | Path, *, training: dict[str, Any] | 
         if metrics is not None:
             card["metrics"] = metrics
         _write_text(folder / CARD_FILE, json.dumps(card, ensure_ascii=False, indent=2) + "\n")
-        _write_text(folder / "README.md", _model_readme(card))
-    clf.card = card
-    clf.path = str(folder)
-    return folder
+        _write_text(folder / README_FILE, _model_readme(card))
+    return card
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -147,43 +169,65 @@ def _model_readme(card: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def load_model(path: str | Path | None = None) -> Classifier:
-    """Load and check a model folder; see the module docstring for what is checked."""
-    folder = Path(path) if path is not None else default_model_path()
-    hint = RETRAIN_HINT.format(path=folder)
+def load_model(model: str | Path | None = None) -> StoredModel:
+    """Load and check a model: None or ``"default"`` is the packaged default model, anything
+    else a model folder (or its ``model.joblib``). See the module docstring for the checks."""
+    if model is None or (isinstance(model, str) and model == DEFAULT_MODEL):
+        with _files_of(packaged_model()) as folder:
+            stored = _load_folder(folder, "tgclassify's packaged default model",
+                                  "reinstall tgclassify, or")
+        stored.source = DEFAULT_MODEL
+        return stored
+    folder = Path(model)
     if folder.is_file() and folder.name == MODEL_FILE:
         folder = folder.parent
+    stored = _load_folder(folder, str(folder), "")
+    stored.source = str(folder)
+    return stored
+
+
+@contextlib.contextmanager
+def _files_of(package_folder: Traversable) -> Iterator[Path]:
+    """A real folder holding the packaged model's files (the package's own, unless it is
+    installed in a zip)."""
+    if isinstance(package_folder, Path):
+        yield package_folder
+        return
+    with contextlib.ExitStack() as stack:  # pragma: no cover - zipped installs only
+        paths = [stack.enter_context(resources.as_file(package_folder / name))
+                 for name in (CARD_FILE, MODEL_FILE)]
+        yield paths[0].parent
+
+
+def _load_folder(folder: Path, name: str, fix: str) -> StoredModel:
+    hint = f"{fix} {RETRAIN_HINT.format(path=folder)}".strip()
     if not folder.is_dir():
-        raise ModelLoadError(f"model folder not found: {folder}; {hint}")
+        raise ModelLoadError(f"model folder not found: {name}; {hint}")
     card_path = folder / CARD_FILE
     if not card_path.is_file():
-        raise ModelLoadError(f"{folder}: no {CARD_FILE}, so the model cannot be checked; {hint}")
+        raise ModelLoadError(f"{name}: no {CARD_FILE}, so the model cannot be checked; {hint}")
     try:
         card = json.loads(card_path.read_text(encoding="utf-8"))
-        labels = [entry["code"] for entry in card["labels"]]
-        thresholds = [float(entry["threshold"]) for entry in card["labels"]]
+        labels = tuple(entry["code"] for entry in card["labels"])
         expected_sha = card["model_sha256"]
         trained_with = card["versions"]["scikit-learn"]
     except (ValueError, KeyError, TypeError) as exc:
         raise ModelLoadError(f"{card_path}: unreadable model card ({exc}); {hint}") from exc
     model_path = folder / card.get("model_file", MODEL_FILE)
     if not model_path.is_file():
-        raise ModelLoadError(f"{folder}: {model_path.name} is missing; {hint}")
+        raise ModelLoadError(f"{name}: {model_path.name} is missing; {hint}")
     actual_sha = sha256_file(model_path)
     if actual_sha != expected_sha:
         raise ModelLoadError(
             f"{model_path}: checksum mismatch (the file is damaged or was replaced; card says "
             f"{expected_sha[:12]}…, file is {actual_sha[:12]}…). Refusing to unpickle it; {hint}")
-    import sklearn  # noqa: PLC0415
-
     if _minor(sklearn.__version__) != _minor(trained_with):
         raise ModelLoadError(
-            f"{folder}: trained with scikit-learn {trained_with}, this is {sklearn.__version__}; "
+            f"{name}: trained with scikit-learn {trained_with}, this is {sklearn.__version__}; "
             f"install scikit-learn=={trained_with} or {hint}")
-    import joblib  # noqa: PLC0415
-
-    from .model import Classifier  # noqa: PLC0415
-
+    if card.get("card_version") != CARD_VERSION:
+        raise ModelLoadError(f"{name}: a model of an older tgclassify (card version "
+                             f"{card.get('card_version')}, this one reads {CARD_VERSION}); {hint}")
     try:
         payload = joblib.load(model_path)
     except Exception as exc:  # unpickling errors come in every type
@@ -191,5 +235,6 @@ def load_model(path: str | Path | None = None) -> Classifier:
                              f"{hint}") from exc
     if not isinstance(payload, dict) or payload.get("format") != PAYLOAD_FORMAT:
         raise ModelLoadError(f"{model_path}: not a tgclassify model of this version; {hint}")
-    return Classifier(payload["labels"], labels=labels, thresholds=thresholds, card=card,
-                      path=str(folder), noise_filter=payload.get("noise"))
+    if tuple(payload["labels"]) != labels:
+        raise ModelLoadError(f"{name}: the card's labels differ from the model's; {hint}")
+    return StoredModel(payload["model"], labels, payload.get("chrome_filter"), card)

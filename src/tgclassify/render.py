@@ -7,10 +7,10 @@ from __future__ import annotations
 import csv
 import html
 import json
-from typing import IO, Any
+from typing import IO
 
 from . import constants as C
-from .tagging import ReportSummary, TaggedParagraph
+from .results import ReportSummary, TaggedParagraph
 
 __all__ = ["FORMATS", "make_renderer"]
 
@@ -69,9 +69,9 @@ class CsvRenderer(Renderer):
             self.writer.writerow([summary.source, "", "error", "", "", "",
                                   *([""] * len(C.LABELS)), "", summary.error])
             return
-        self.writer.writerow([summary.source, "", "report", "", f"{summary.paragraphs} paragraphs",
+        self.writer.writerow([summary.source, "", "report", "", f"{summary.paragraphs} body paragraphs",
                               ";".join(summary.covered),
-                              *(summary.per_label[lab]["share"] for lab in C.LABELS), "",
+                              *(summary.coverage[lab]["share"] for lab in C.LABELS), "",
                               "; ".join(summary.warnings)])
 
 
@@ -111,7 +111,7 @@ class MarkdownRenderer(_DocumentRenderer):
             w("| report | " + " | ".join(f"`{lab}`" for lab in C.LABELS) + " |\n")
             w("|---|" + "---:|" * len(C.LABELS) + "\n")
             for s, _ in good:
-                cells = [f"{s.per_label[lab]['share']:.0%}" if s.per_label[lab]["paragraphs"]
+                cells = [f"{s.coverage[lab]['share']:.0%}" if s.coverage[lab]["paragraphs"]
                          else "–" for lab in C.LABELS]
                 w(f"| {_md(s.source)} | " + " | ".join(cells) + " |\n")
             w("\n")
@@ -122,18 +122,20 @@ class MarkdownRenderer(_DocumentRenderer):
                 continue
             for note in s.warnings:
                 w(f"> Warning: {_md(note)}\n\n")
-            w(f"{s.paragraphs} paragraphs tagged, {s.noise} lines of page chrome dropped, "
+            w(f"{s.paragraphs} body paragraphs and {s.headings} headings tagged, {s.noise} lines "
+              f"of page chrome dropped, "
               f"{s.general} general paragraphs.\n\n")
             w("| domain | paragraphs | share of text |\n|---|---:|---:|\n")
             for lab in C.LABELS:
-                d = s.per_label[lab]
+                d = s.coverage[lab]
                 w(f"| {_short(lab)} (`{lab}`) | {d['paragraphs']} | {d['share']:.0%} |\n")
             w(f"\n**Absent domains:** {', '.join(_short(lab) for lab in s.absent) or 'none'}\n\n")
             if s.unsure:
                 w("**Least certain paragraphs (check these):**\n\n")
                 for u in s.unsure:
-                    w(f"- #{u['index']} [{', '.join(u['labels']) or 'general'}; maybe "
-                      f"{', '.join(u['alternatives'])}] {_md(u['text'][:160])}\n")
+                    w(f"- #{u.index} [{', '.join(u.labels) or 'general'}; maybe "
+                      f"{', '.join(lab for lab, _ in u.alternatives[:2])}] "
+                      f"{_md(u.text[:160])}\n")
                 w("\n")
             w("### Paragraphs\n\n")
             for tp in paragraphs:
@@ -174,7 +176,7 @@ class HtmlRenderer(_DocumentRenderer):
                                                      for lab in C.LABELS) + "</tr>\n")
             for s in good:
                 w(f"<tr><td>{e(s.source)}</td>" + "".join(
-                    f"<td>{s.per_label[lab]['share']:.0%}</td>" if s.per_label[lab]["paragraphs"]
+                    f"<td>{s.coverage[lab]['share']:.0%}</td>" if s.coverage[lab]["paragraphs"]
                     else "<td>–</td>" for lab in C.LABELS) + "</tr>\n")
             w("</table>\n")
         for n, (s, paragraphs) in enumerate(self.reports):
@@ -184,20 +186,21 @@ class HtmlRenderer(_DocumentRenderer):
                 continue
             for note in s.warnings:
                 w(f"<div class=\"warn\">Warning: {e(note)}</div>\n")
-            w(f"<p>{s.paragraphs} paragraphs tagged, {s.noise} lines of page chrome dropped, "
+            w(f"<p>{s.paragraphs} body paragraphs and {s.headings} headings tagged, {s.noise} "
+              f"lines of page chrome dropped, "
               f"{s.general} general paragraphs. <b>Absent:</b> "
               f"{e(', '.join(_short(lab) for lab in s.absent) or 'none')}</p>\n")
             w("<table><tr><th>domain</th><th>paragraphs</th><th>share of text</th></tr>\n")
             for lab in C.LABELS:
-                d = s.per_label[lab]
+                d = s.coverage[lab]
                 w(f"<tr><td>{e(_short(lab))}</td><td>{d['paragraphs']}</td>"
                   f"<td>{d['share']:.0%}</td></tr>\n")
             w("</table>\n")
             if s.unsure:
                 w("<p><b>Least certain paragraphs (check these):</b></p><ul>\n")
                 for u in s.unsure:
-                    w(f"<li>#{u['index']} [{e(', '.join(u['labels']) or 'general')}] "
-                      f"{e(u['text'][:160])}</li>\n")
+                    w(f"<li>#{u.index} [{e(', '.join(u.labels) or 'general')}] "
+                      f"{e(u.text[:160])}</li>\n")
                 w("</ul>\n")
             w("<details open><summary>Paragraphs</summary>\n")
             for tp in paragraphs:
@@ -223,10 +226,10 @@ def _svg_chart(reports: list[ReportSummary]) -> str:
         name = s.source if len(s.source) <= 40 else "…" + s.source[-39:]
         parts.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end" '
                      f'font-size="12">{html.escape(name)}</text>')
-        total = sum(s.per_label[lab]["share"] for lab in C.LABELS) or 1.0
+        total = sum(s.coverage[lab]["share"] for lab in C.LABELS) or 1.0
         x = float(label_w)
         for lab in C.LABELS:
-            share = s.per_label[lab]["share"]
+            share = s.coverage[lab]["share"]
             if share <= 0:
                 continue
             width = bar_w * share / max(total, 1.0)
@@ -239,7 +242,7 @@ def _svg_chart(reports: list[ReportSummary]) -> str:
 
 
 def make_renderer(fmt: str, out: IO[str]) -> Renderer:
-    classes: dict[str, Any] = {"jsonl": JsonlRenderer, "csv": CsvRenderer,
+    classes: dict[str, type[Renderer]] = {"jsonl": JsonlRenderer, "csv": CsvRenderer,
                                "md": MarkdownRenderer, "html": HtmlRenderer}
     if fmt not in classes:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")

@@ -1,97 +1,73 @@
-"""Batch tagging of report files, with a coverage summary per report.
+"""Tagging report files: the one path behind ``tgclassify tag`` and
+:meth:`Classifier.tag_report <tgclassify.Classifier.tag_report>`.
 
 :func:`tag_reports` streams: it reads and segments one file at a time, predicts in batches of
-paragraphs, and yields each tagged paragraph, then the report's summary, in input order.
-Memory stays flat however many files or however large a text file. With ``n_jobs > 1`` the
-batches (the pyvi tokenization and prediction, nearly all of the cost) run in worker processes
-while the main process reads ahead a bounded number of batches; output order does not change.
+paragraphs, and yields each :class:`~tgclassify.results.TaggedParagraph`, then the report's
+:class:`~tgclassify.results.ReportSummary`, in input order. Memory stays flat however many
+files or however large a text file. With ``n_jobs > 1`` the batches (the pyvi tokenization and
+prediction, nearly all of the cost) run in worker processes that hold a copy of the caller's
+classifier (inherited with ``fork``, sent pickled with ``spawn``), while the main process reads
+ahead a bounded number of batches; output order does not change.
 
-A file that cannot be read yields a :class:`ReportSummary` with ``error`` set, and the batch
-goes on.
+A file that cannot be read yields a summary with ``error`` set, and the batch goes on.
 """
 
 from __future__ import annotations
 
 import heapq
+import multiprocessing
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+import numpy as np
 
 from . import constants as C
 from .errors import ReportReadError, TgclassifyError
-from .model import Classifier, ParagraphTags
+from .readers import ReportSource, open_report, open_stdin
+from .results import ReportSummary, TaggedParagraph
 from .segment import Paragraph, iter_paragraphs
 
-__all__ = ["STDIN", "ReportSummary", "TaggedParagraph", "expand_inputs", "tag_reports"]
+__all__ = ["STDIN", "Tagger", "default_start_method", "expand_inputs", "tag_reports"]
 
 STDIN = "-"
 
 
-@dataclass
-class TaggedParagraph:
-    source: str
-    index: int
-    kind: str
-    heading: str | None
-    text: str
-    labels: list[str]
-    scores: dict[str, float]
-    alternatives: list[tuple[str, float]]
-    margin: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"type": "paragraph", "source": self.source, "index": self.index,
-                "kind": self.kind, "heading": self.heading, "text": self.text,
-                "labels": self.labels, "scores": self.scores,
-                "alternatives": [{"label": lab, "score": s} for lab, s in self.alternatives]}
-
-
-@dataclass
-class ReportSummary:
-    """Coverage of one report: per domain, paragraphs and share of the tagged text."""
-
-    source: str
-    paragraphs: int = 0
-    noise: int = 0
-    chars: int = 0
-    per_label: dict[str, dict[str, float]] = field(default_factory=dict)
-    general: int = 0
-    unsure: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    error: str | None = None
+class Tagger(Protocol):
+    """What tagging needs of a classifier (:class:`tgclassify.Classifier` is one); defined here
+    so that tagging does not depend on the model module, which depends on it."""
 
     @property
-    def covered(self) -> list[str]:
-        return [lab for lab in C.LABELS if self.per_label.get(lab, {}).get("paragraphs", 0)]
+    def labels(self) -> tuple[str, ...]: ...
 
     @property
-    def absent(self) -> list[str]:
-        covered = set(self.covered)
-        return [lab for lab in C.LABELS if lab not in covered]
+    def thresholds(self) -> np.ndarray: ...
 
-    def to_dict(self) -> dict[str, Any]:
-        if self.error is not None:
-            return {"type": "error", "source": self.source, "error": self.error}
-        return {"type": "report", "source": self.source, "paragraphs": self.paragraphs,
-                "noise_dropped": self.noise, "chars": self.chars, "general": self.general,
-                "coverage": self.per_label, "covered": self.covered, "absent": self.absent,
-                "unsure": self.unsure, "warnings": self.warnings}
+    @property
+    def chrome_filter(self) -> Callable[[list[str]], list[bool]] | None: ...
+
+    def predict_proba(self, paragraphs: Sequence[Any]) -> np.ndarray: ...
 
 
 class _Coverage:
-    """Accumulates a report's summary while its paragraphs stream past."""
+    """Accumulates a report's summary while its paragraphs stream past (body paragraphs
+    count; headings are only counted as headings)."""
 
     def __init__(self, source: str) -> None:
         self.summary = ReportSummary(source)
         self.counts = dict.fromkeys(C.LABELS, 0)
         self.label_chars = dict.fromkeys(C.LABELS, 0)
-        self.heap: list[tuple[float, int, dict[str, Any]]] = []
+        self.heap: list[tuple[float, int, TaggedParagraph]] = []
 
     def add(self, tp: TaggedParagraph) -> None:
         s = self.summary
+        if tp.kind == "heading":
+            s.headings += 1
+            return
         s.paragraphs += 1
         s.chars += len(tp.text)
         if not tp.labels:
@@ -99,21 +75,19 @@ class _Coverage:
         for lab in tp.labels:
             self.counts[lab] += 1
             self.label_chars[lab] += len(tp.text)
-        item = {"index": tp.index, "text": tp.text[:240], "labels": tp.labels,
-                "alternatives": [lab for lab, _ in tp.alternatives[:2]], "margin": tp.margin}
         # keep the k smallest margins: a max-heap of negated margins
-        entry = (-tp.margin, tp.index, item)
+        entry = (-tp.margin, tp.index, tp)
         if len(self.heap) < C.UNSURE_PER_REPORT:
             heapq.heappush(self.heap, entry)
-        elif entry > self.heap[0]:
+        elif entry[:2] > self.heap[0][:2]:
             heapq.heapreplace(self.heap, entry)
 
     def finish(self, warnings: list[str]) -> ReportSummary:
         s = self.summary
-        s.per_label = {lab: {"paragraphs": self.counts[lab],
-                             "share": round(self.label_chars[lab] / s.chars, 4) if s.chars else 0.0}
-                       for lab in C.LABELS}
-        s.unsure = [item for _, _, item in sorted(self.heap, key=lambda e: (-e[0], e[1]))]
+        s.coverage = {lab: {"paragraphs": self.counts[lab],
+                            "share": round(self.label_chars[lab] / s.chars, 4) if s.chars else 0.0}
+                      for lab in C.LABELS}
+        s.unsure = [tp for _, _, tp in sorted(self.heap, key=lambda e: (-e[0], e[1]))]
         s.warnings = list(warnings)
         return s
 
@@ -153,15 +127,13 @@ class _End:
     error: str | None = None
 
 
-def _open(source: str, stdin_reader: Callable[[], Any] | None) -> Any:
-    from .readers import open_report, open_stdin  # noqa: PLC0415
-
+def _open(source: str, stdin_reader: Callable[[], ReportSource] | None) -> ReportSource:
     if source == STDIN:
         return (stdin_reader or open_stdin)()
     return open_report(source)
 
 
-def _units(sources: Iterable[str], stdin_reader: Callable[[], Any] | None = None,
+def _units(sources: Iterable[str], stdin_reader: Callable[[], ReportSource] | None = None,
            noise_filter: Callable[[list[str]], list[bool]] | None = None
            ) -> Iterator[_Batch | _End]:
     for file_no, source in enumerate(sources):
@@ -186,55 +158,87 @@ def _units(sources: Iterable[str], stdin_reader: Callable[[], Any] | None = None
             yield _End(file_no, source, [], f"{type(exc).__name__}: {exc}")
 
 
-# --- prediction, local or in workers -----------------------------------------------------------
+# --- prediction ---------------------------------------------------------------------------------
 
-_WORKER_CLF: Classifier | None = None
+def _tag_batch(clf: Tagger, batch: _Batch) -> list[TaggedParagraph | None]:
+    """Tagged paragraphs of a batch (None for noise), each with its section context."""
+    kept = [p for p in batch.paragraphs if p.kind != "noise"]
+    proba = clf.predict_proba([(p.text, p.context) for p in kept])
+    tagged = iter(_tagged(clf, batch.source, p, row) for p, row in zip(kept, proba, strict=True))
+    return [None if p.kind == "noise" else next(tagged) for p in batch.paragraphs]
 
 
-def _worker_init(model_path: str | None) -> None:
+def _tagged(clf: Tagger, source: str, paragraph: Paragraph, row: np.ndarray
+            ) -> TaggedParagraph:
+    thresholds = clf.thresholds
+    on = row >= thresholds
+    labels = [lab for lab, o in zip(clf.labels, on, strict=True) if o]
+    scores = {lab: round(float(p), 4) for lab, p in zip(clf.labels, row, strict=True)}
+    order = np.argsort(-row)
+    alternatives = [(clf.labels[i], round(float(row[i]), 4)) for i in order
+                    if not on[i]][: C.TOP_ALTERNATIVES]
+    # margin in units of the threshold, so labels with low and high thresholds compare
+    rel = np.abs(row - thresholds) / np.where(on, 1 - thresholds, thresholds)
+    return TaggedParagraph(source, paragraph.index, paragraph.kind, paragraph.heading,
+                           paragraph.text, labels, scores, alternatives, round(float(rel.min()), 4))
+
+
+# A worker process's classifier: the caller's, inherited (fork) or unpickled (spawn).
+_WORKER_CLF: Tagger | None = None
+
+
+def _worker_init(clf: Tagger | None) -> None:
     global _WORKER_CLF
-    _WORKER_CLF = Classifier.load(model_path)
+    if clf is not None:
+        _WORKER_CLF = clf
 
 
-def _worker_tags(paragraphs: list[Paragraph]) -> list[ParagraphTags | None]:
-    assert _WORKER_CLF is not None
-    return _WORKER_CLF.tag_paragraphs(paragraphs)
+def _worker_tag(batch: _Batch) -> list[TaggedParagraph | None]:
+    if _WORKER_CLF is None:
+        raise RuntimeError("worker started without a classifier")
+    return _tag_batch(_WORKER_CLF, batch)
 
 
-def tag_reports(clf: Classifier, sources: Iterable[str], *, n_jobs: int = 1,
-                stdin_reader: Callable[[], Any] | None = None,
+def default_start_method() -> str:
+    """``fork`` on Linux (workers share the parent's model pages), ``spawn`` elsewhere."""
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
+def tag_reports(clf: Tagger, sources: Iterable[str], *, n_jobs: int = 1,
+                start_method: str | None = None,
+                stdin_reader: Callable[[], ReportSource] | None = None,
                 on_progress: Callable[[int, str, int], None] | None = None
                 ) -> Iterator[TaggedParagraph | ReportSummary]:
     """Tag every source (file path or ``"-"``); yield paragraphs then each report's summary.
 
-    ``on_progress(file_no, source, paragraphs_done)`` is called after every batch of a file
-    and when its summary is emitted (progress bars; a long single file moves the bar too).
+    ``n_jobs > 1`` tags in that many worker processes, started by ``start_method`` ("fork",
+    "spawn", "forkserver"; default :func:`default_start_method`); each worker gets this
+    classifier, whether or not it was ever saved. ``on_progress(file_no, source,
+    paragraphs_done)`` is called after every batch of a file and when its summary is emitted
+    (progress bars; a long single file moves the bar too).
     """
-    units = _units(sources, stdin_reader, clf.noise_filter)
+    units = _units(sources, stdin_reader, clf.chrome_filter)
     if n_jobs <= 1:
-        results: Iterator[tuple[_Batch | _End, list[ParagraphTags | None] | None]] = (
-            (u, clf.tag_paragraphs(u.paragraphs) if isinstance(u, _Batch) else None)
-            for u in units)
+        results: Iterator[tuple[_Batch | _End, list[TaggedParagraph | None] | None]] = (
+            (u, _tag_batch(clf, u) if isinstance(u, _Batch) else None) for u in units)
     else:
-        results = _parallel(units, clf, n_jobs)
+        results = _parallel(units, clf, n_jobs, start_method or default_start_method())
     coverage: _Coverage | None = None
     coverage_of = -1
-    for unit, tags in results:
+    for unit, tagged in results:
         if coverage is None or coverage_of != unit.file_no:
             coverage, coverage_of = _Coverage(unit.source), unit.file_no
         if isinstance(unit, _Batch):
-            assert tags is not None
-            for para, tag in zip(unit.paragraphs, tags, strict=True):
-                if tag is None:
+            assert tagged is not None
+            for tp in tagged:
+                if tp is None:
                     coverage.summary.noise += 1
                     continue
-                tp = TaggedParagraph(unit.source, para.index, para.kind, para.heading,
-                                     para.text, tag.labels, tag.scores, tag.alternatives,
-                                     tag.margin)
                 coverage.add(tp)
                 yield tp
             if on_progress:
-                on_progress(unit.file_no, unit.source, coverage.summary.paragraphs)
+                on_progress(unit.file_no, unit.source,
+                            coverage.summary.paragraphs + coverage.summary.headings)
         else:
             if unit.error is not None:
                 yield ReportSummary(unit.source, error=unit.error)
@@ -245,28 +249,25 @@ def tag_reports(clf: Classifier, sources: Iterable[str], *, n_jobs: int = 1,
                 on_progress(unit.file_no + 1, unit.source, -1)
 
 
-def _parallel(units: Iterator[_Batch | _End], clf: Classifier, n_jobs: int
-              ) -> Iterator[tuple[_Batch | _End, list[ParagraphTags | None] | None]]:
+def _parallel(units: Iterator[_Batch | _End], clf: Tagger, n_jobs: int, start_method: str
+              ) -> Iterator[tuple[_Batch | _End, list[TaggedParagraph | None] | None]]:
     """Ordered results with a bounded window of batches in flight (flat memory)."""
-    import multiprocessing  # noqa: PLC0415
-    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
-
-    # fork shares the loaded model pages with the workers; elsewhere each worker loads it
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    ctx = multiprocessing.get_context(method)
     global _WORKER_CLF
-    _WORKER_CLF = clf
-    init_args: tuple[Any, ...] = (clf.path,) if method != "fork" else ()
-    window: deque[tuple[_Batch | _End, Any]] = deque()
-    with ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx,
-                             initializer=_worker_init if init_args else None,
-                             initargs=init_args) as pool:
-        for unit in units:
-            fut = pool.submit(_worker_tags, unit.paragraphs) if isinstance(unit, _Batch) else None
-            window.append((unit, fut))
-            while len(window) > 2 * n_jobs:
+    ctx = multiprocessing.get_context(start_method)
+    inherit = start_method == "fork"
+    previous, _WORKER_CLF = _WORKER_CLF, clf if inherit else _WORKER_CLF
+    window: deque[tuple[_Batch | _End, Future[list[TaggedParagraph | None]] | None]] = deque()
+    try:
+        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_worker_init,
+                                 initargs=(None if inherit else clf,)) as pool:
+            for unit in units:
+                fut = pool.submit(_worker_tag, unit) if isinstance(unit, _Batch) else None
+                window.append((unit, fut))
+                while len(window) > 2 * n_jobs:
+                    u, f = window.popleft()
+                    yield u, f.result() if f is not None else None
+            while window:
                 u, f = window.popleft()
                 yield u, f.result() if f is not None else None
-        while window:
-            u, f = window.popleft()
-            yield u, f.result() if f is not None else None
+    finally:
+        _WORKER_CLF = previous

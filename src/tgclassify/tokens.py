@@ -5,22 +5,22 @@ drop punctuation, keep short numbers (they name documents: "Nghị quyết 35", 
 "lực lượng 47", "Quy định 238") and fold other numbers into placeholders (years, counts and
 percentages carry no domain and would only add rare features).
 
-pyvi is the slowest step of the pipeline. Inside :func:`token_cache` (training and evaluation
-use it) tokens are remembered by text, so cross-validation and threshold tuning tokenize each
-training paragraph once. Tagging runs without it: a cache would only grow with the input.
+pyvi is the slowest step of the pipeline, and tokenization learns nothing, so training and
+evaluation tokenize each paragraph once, before any fold is cut (see
+:class:`tgclassify.estimator.ThresholdedOneVsRest`'s ``preprocessor``); nothing here remembers
+paragraphs, so tagging's memory does not grow with the input. The only memo tables are bounded:
+the normalized form of raw tokens (below) and the section contexts of one :class:`Tokenizer`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import lru_cache
 
 from . import constants as C
 from .normalize import normalize_text
 
-__all__ = ["join_tokens", "split_tokens", "token_cache", "tokenize", "tokenize_syllables",
+__all__ = ["Tokenizer", "join_tokens", "split_tokens", "tokenize", "tokenize_syllables",
            "tokenize_words_and_syllables"]
 
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
@@ -62,27 +62,6 @@ def _chunks(text: str) -> list[str]:
     return out
 
 
-_CACHE: dict[str, tuple[str, ...]] | None = None
-
-
-@contextmanager
-def token_cache() -> Iterator[None]:
-    """Remember tokens by text inside the block (nested blocks share one cache)."""
-    global _CACHE
-    outer = _CACHE
-    if outer is None:
-        _CACHE = {}
-    try:
-        yield
-    finally:
-        if outer is None:
-            _CACHE = None
-
-
-def _tokenize_uncached(text: str) -> tuple[str, ...]:
-    return _words(normalize_text(text))
-
-
 def _words(normalized: str) -> tuple[str, ...]:
     from pyvi import ViTokenizer  # noqa: PLC0415 - keeps `import tgclassify` light
 
@@ -101,12 +80,7 @@ def tokenize(text: str) -> list[str]:
     >>> tokenize("Công tác tuyên truyền Nghị quyết 35 năm 2023: 126 hội nghị.")
     ['công_tác', 'tuyên_truyền', 'nghị_quyết', '35', 'năm', '<year>', '126', 'hội_nghị']
     """
-    if _CACHE is None:
-        return list(_tokenize_uncached(text))
-    tokens = _CACHE.get(text)
-    if tokens is None:
-        tokens = _CACHE[text] = _tokenize_uncached(text)
-    return list(tokens)
+    return list(_words(normalize_text(text)))
 
 
 def tokenize_syllables(text: str) -> list[str]:
@@ -125,11 +99,7 @@ def _syllables(normalized: str) -> list[str]:
 def tokenize_words_and_syllables(text: str) -> tuple[list[str], list[str]]:
     """:func:`tokenize` and :func:`tokenize_syllables` of one text, normalizing it once."""
     normalized = normalize_text(text)
-    if _CACHE is None:
-        words = _words(normalized)
-    else:
-        words = _CACHE.get(text) or _CACHE.setdefault(text, _words(normalized))
-    return list(words), _syllables(normalized)
+    return list(_words(normalized)), _syllables(normalized)
 
 
 def join_tokens(tokens: list[str]) -> str:
@@ -140,3 +110,38 @@ def join_tokens(tokens: list[str]) -> str:
 def split_tokens(text: str) -> list[str]:
     """The analyzer of the TF-IDF steps: module-level so fitted models pickle and reload."""
     return text.split()
+
+
+class Tokenizer:
+    """Tokenizes paragraphs and their section contexts for the model.
+
+    Every paragraph of a section repeats the same headings, so this object remembers the tokens
+    of the contexts it has seen, up to ``context_cache_size`` of them (then it starts afresh):
+    the memo belongs to the tokenizer that uses it, and is dropped when the tokenizer is.
+    """
+
+    def __init__(self, *, words: bool = True, context_cache_size: int = C.CONTEXT_CACHE_SIZE
+                 ) -> None:
+        self.words = words
+        self.context_cache_size = context_cache_size
+        self._contexts: dict[str, str] = {}
+
+    def paragraph(self, text: str, *, syllables: bool) -> tuple[str, str]:
+        """(joined word tokens, joined syllables) of a paragraph; syllables empty unless asked."""
+        if syllables:
+            words, sylls = tokenize_words_and_syllables(text)
+            return join_tokens(words), join_tokens(sylls)
+        split = tokenize if self.words else tokenize_syllables
+        return join_tokens(split(text)), ""
+
+    def context(self, context: str) -> str:
+        """Joined tokens of a section context (the heading path above a paragraph)."""
+        if not context:
+            return ""
+        cached = self._contexts.get(context)
+        if cached is None:
+            if len(self._contexts) >= self.context_cache_size:
+                self._contexts.clear()
+            split = tokenize if self.words else tokenize_syllables
+            cached = self._contexts[context] = join_tokens(split(context))
+        return cached

@@ -1,4 +1,5 @@
-"""Training: fit the pipeline on a corpus, tune thresholds out of fold, evaluate, describe."""
+"""Training: fit the estimator on a corpus (thresholds tuned out of fold inside its ``fit``),
+train the chrome filter, and, on request, the nested cross-validation figures of the card."""
 
 from __future__ import annotations
 
@@ -8,64 +9,41 @@ from pathlib import Path
 from typing import Any
 
 from . import constants as C
-from .data import Corpus, load_corpus
-from .evaluate import EvalResult, cross_validate, out_of_fold_proba, tune_thresholds
-from .model import Classifier, ModelConfig, build_pipeline
-from .tokens import token_cache
+from .chrome import train_chrome_filter
+from .corpus import Corpus, load_corpus
+from .evaluate import EvalResult, evaluate_config
+from .model import Classifier, ModelConfig, build_estimator
 
-__all__ = ["TrainResult", "evaluate_config", "train_classifier"]
+__all__ = ["TrainResult", "train_classifier", "training_summary"]
 
 
 @dataclass
 class TrainResult:
+    """A trained classifier, its nested-CV evaluation (None unless asked) and the time taken."""
+
     classifier: Classifier
     evaluation: EvalResult | None
     seconds: float
 
 
-def _inputs(corpus: Corpus, config: ModelConfig) -> list[Any]:
-    return corpus.pairs() if config.context_weight > 0 else corpus.texts
-
-
 def train_classifier(data: str | Path | Corpus, *, config: ModelConfig | None = None,
                      seed: int = C.RANDOM_SEED, evaluate: bool = True,
                      name: str | None = None) -> TrainResult:
-    """Train on a corpus (folder, file or :class:`Corpus`): thresholds from grouped
-    out-of-fold probabilities, then a fit on everything; with ``evaluate``, nested grouped CV
-    figures for the model card. Deterministic for the same data, config and seed."""
-    with token_cache():
-        return _train(data, config=config, seed=seed, evaluate=evaluate, name=name)
-
-
-def _train(data: str | Path | Corpus, *, config: ModelConfig | None, seed: int, evaluate: bool,
-           name: str | None) -> TrainResult:
+    """Train on a corpus (folder, file or :class:`~tgclassify.corpus.Corpus`): thresholds from
+    grouped out-of-fold probabilities, then a fit on everything; with ``evaluate``, nested
+    grouped CV figures for the model card. Deterministic for the same data, config and seed."""
     start = time.perf_counter()
     corpus = data if isinstance(data, Corpus) else load_corpus(data)
     config = config or ModelConfig()
-    X = _inputs(corpus, config)
-    Y = corpus.label_matrix()
-    groups = corpus.groups
-
-    def make() -> Any:
-        return build_pipeline(config, seed=seed)
-
-    P = out_of_fold_proba(make, X, Y, groups, seed=seed)
-    thresholds = tune_thresholds(P, Y)
-    pipeline = make().fit(X, Y)
-    evaluation = None
-    if evaluate:
-        evaluation = cross_validate(make, X, Y, groups, texts=corpus.texts,
-                                    ids=[str(r["id"]) for r in corpus.records], seed=seed,
-                                    without_context=config.context_weight > 0)
+    model = build_estimator(config, seed=seed).fit(corpus.pairs(), corpus.label_matrix(),
+                                                   groups=corpus.groups)
+    evaluation = evaluate_config(corpus, config, seed=seed) if evaluate else None
     card: dict[str, Any] = {"name": name, "config": config.to_dict(), "seed": seed}
-    noise_filter = None
+    chrome_filter = None
     if corpus.noise:
-        from .noise import train_noise_filter  # noqa: PLC0415
-
-        noise_filter, card["noise_filter"] = train_noise_filter(
+        chrome_filter, card["chrome_filter"] = train_chrome_filter(
             corpus.noise, corpus.texts, corpus.groups, seed=seed)
-    clf = Classifier(pipeline, labels=C.LABELS, thresholds=thresholds, card=card,
-                     noise_filter=noise_filter)
+    clf = Classifier(model, labels=C.LABELS, chrome_filter=chrome_filter, card=card)
     return TrainResult(clf, evaluation, time.perf_counter() - start)
 
 
@@ -80,16 +58,3 @@ def training_summary(corpus: Corpus) -> dict[str, Any]:
         "per_label": {lab: int(n) for lab, n in zip(C.LABELS, Y.sum(0), strict=True)},
         "general": int((Y.sum(1) == 0).sum()),
     }
-
-
-def evaluate_config(data: str | Path | Corpus, config: ModelConfig, *,
-                    seed: int = C.RANDOM_SEED) -> EvalResult:
-    """Nested grouped CV of one configuration (for model selection)."""
-    corpus = data if isinstance(data, Corpus) else load_corpus(data)
-    X = _inputs(corpus, config)
-    with token_cache():
-        return cross_validate(lambda: build_pipeline(config, seed=seed), X,
-                              corpus.label_matrix(), corpus.groups, texts=corpus.texts,
-                              ids=[str(r["id"]) for r in corpus.records], seed=seed,
-                              without_context=config.context_weight > 0)
-

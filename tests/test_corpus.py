@@ -6,7 +6,7 @@ import pytest
 
 from conftest import CORPUS
 from tgclassify import DataFormatError, check_corpus, load_corpus
-from tgclassify.data import near_duplicates, render_data_readme
+from tgclassify.corpus import near_duplicates, render_data_readme
 
 
 def write(path, rows):
@@ -78,10 +78,28 @@ def test_load_corpus_needs_text_and_labels_only(tmp_path):
         load_corpus(broken)
 
 
-def test_pairs_carry_section_context(corpus):
-    pairs = corpus.pairs()
-    with_context = [c for _, c in pairs if c]
-    assert len(with_context) > len(pairs) / 2
+def test_pairs_carry_section_context(tmp_path):
+    rows = [row(0, text="I. CÔNG TÁC KHOA GIÁO", kind="heading"), row(1),
+            row(2, text="1. Giáo dục", kind="heading"), row(3),
+            row(4, text="II. CÔNG TÁC VĂN HOÁ", kind="heading"), row(5)]
+    rows.insert(0, rows.pop(3))  # file order does not matter: positions do
+    pairs = dict(load_corpus(write(tmp_path / "p.jsonl", rows)).pairs())
+    assert pairs[rows[0]["text"]] == "I. CÔNG TÁC KHOA GIÁO / 1. Giáo dục"
+    assert pairs[rows[2]["text"]] == "I. CÔNG TÁC KHOA GIÁO"
+    assert pairs[rows[-1]["text"]] == "II. CÔNG TÁC VĂN HOÁ"
+    assert pairs["I. CÔNG TÁC KHOA GIÁO"] == ""
+
+
+def test_load_and_check_share_the_record_rules(tmp_path):
+    from tgclassify.corpus.load import record_problems
+
+    bad = {"text": "x", "labels": ["khoa_giao", "khoa_giao", "nope"]}
+    assert record_problems(bad, full=False) == ["unknown label(s) ['nope']", "a label is repeated"]
+    assert "'doc_id' missing or not str" in record_problems(bad, full=True)
+    with pytest.raises(DataFormatError, match="a label is repeated"):
+        load_corpus(write(tmp_path / "p.jsonl", [{"text": "x", "labels": ["bcd_35", "bcd_35"]}]))
+    lenient = load_corpus(write(tmp_path / "q.jsonl", [bad]), strict=False)
+    assert lenient.records[0]["labels"] == ["khoa_giao"]
 
 
 def test_generated_readme_is_current():
@@ -101,7 +119,7 @@ def test_cli_data_check_exit_codes(tmp_path):
 
 
 def test_label_agreement_counts_and_kappa(tmp_path):
-    from tgclassify.data import label_agreement
+    from tgclassify.corpus import label_agreement
 
     rows = [row(i, labels=["khoa_giao"] if i < 4 else []) for i in range(8)]
     corpus = load_corpus(write(tmp_path / "p.jsonl", rows))

@@ -1,0 +1,14 @@
+"""The labeled corpus, in four parts: :mod:`~.load` (the format, :class:`Corpus`,
+:func:`load_corpus`), :mod:`~.check` (validation, ``tgclassify data check``), :mod:`~.stats`
+(counts and the generated README) and :mod:`~.agreement` (blind relabeling)."""
+
+from __future__ import annotations
+
+from .agreement import label_agreement, read_relabels, relabel_sample
+from .check import CheckResult, check_corpus, near_duplicates
+from .load import Corpus, load_corpus
+from .stats import corpus_stats, render_data_readme
+
+__all__ = ["CheckResult", "Corpus", "check_corpus", "corpus_stats", "label_agreement",
+           "load_corpus", "near_duplicates", "read_relabels", "relabel_sample",
+           "render_data_readme"]
