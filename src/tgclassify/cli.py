@@ -190,6 +190,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
             _print_scores("model", result["scores"])
             _print_scores("keyword baseline", result["keyword_baseline"])
             _print_scores("empty baseline", result["empty_baseline"])
+            if result["per_genre"]:
+                print(f"\n  {'genre':<14}{'paragraphs':>11}{'macro-F1':>10}{'micro-F1':>10}"
+                      f"{'keywords':>10}")
+                for genre, g in result["per_genre"].items():
+                    print(f"  {genre:<14}{g['paragraphs']:>11}{g['macro_f1']:>10.3f}"
+                          f"{g['micro_f1']:>10.3f}{g['keyword_baseline_micro_f1']:>10.3f}")
         return EXIT_OK
     from .evaluate import evaluate_config  # noqa: PLC0415
 

@@ -123,3 +123,15 @@ UNSURE_PER_REPORT = 5
 
 #: Alternatives shown beside the predicted labels.
 TOP_ALTERNATIVES = 3
+
+# --- genres ------------------------------------------------------------------------------------
+
+#: The genres of documents the corpus and the evaluation set hold, and the kinds of document
+#: (``doc_type`` in reports.jsonl) each covers; figures are reported per genre because real text
+#: is mostly not internal reports, and the model is weaker on some genres than others.
+DOC_TYPE_GENRE = {
+    "so_ket": "report", "tong_ket": "report", "chuyen_de": "report", "bao_cao": "report",
+    "ke_hoach": "plan", "cong_van": "dispatch", "phat_bieu": "speech", "tin_bai": "news",
+    "tieu_de": "headlines", "binh_luan": "commentary",
+}
+GENRES = ("news", "headlines", "commentary", "speech", "plan", "dispatch", "report")

@@ -121,7 +121,17 @@ def score_model(clf: Classifier, corpus: Corpus) -> dict[str, Any]:
     """A trained model's scores on a labeled corpus, beside the two baselines."""
     Y = corpus.label_matrix()
     pred = clf.decide(clf.predict_proba(corpus.pairs()))
+    keyword = KeywordBaseline().predict_matrix(corpus.texts)
+    genres = np.asarray(corpus.genres)
+    per_genre = {}
+    for genre in [g for g in C.GENRES if g in genres] + sorted(set(genres) - set(C.GENRES) - {""}):
+        rows = genres == genre
+        model, base = score(Y[rows], pred[rows]), score(Y[rows], keyword[rows])
+        per_genre[genre] = {"paragraphs": int(rows.sum()), "macro_f1": model["macro_f1"],
+                            "micro_f1": model["micro_f1"],
+                            "keyword_baseline_micro_f1": base["micro_f1"]}
     return {"model": clf.card.get("name"), "data": corpus.source, "paragraphs": len(Y),
             "scores": score(Y, pred),
-            "keyword_baseline": score(Y, KeywordBaseline().predict_matrix(corpus.texts)),
-            "empty_baseline": score(Y, np.zeros_like(pred))}
+            "keyword_baseline": score(Y, keyword),
+            "empty_baseline": score(Y, np.zeros_like(pred)),
+            "per_genre": per_genre}

@@ -23,7 +23,8 @@ MIN_PER_LABEL = 150
 MIN_GENERAL = 200
 MIN_MULTI_SHARE = 0.15
 MIN_NOISE = 500
-REPORT_LENGTH = (8, 40)
+#: Paragraphs per document: a news item or a dispatch can be 3 paragraphs, a report up to 40.
+REPORT_LENGTH = (3, 40)
 #: Word-trigram Jaccard at or above which two paragraphs are near duplicates.
 NEAR_DUPLICATE_JACCARD = 0.9
 

@@ -56,6 +56,16 @@ class Corpus:
     def groups(self) -> list[str]:
         return [str(r["doc_id"]) for r in self.records]
 
+    @property
+    def genres(self) -> list[str]:
+        """The genre of each paragraph's document (``reports.jsonl``'s ``genre``, else the one
+        its ``doc_type`` implies), "" where the corpus does not say."""
+        out = []
+        for r in self.records:
+            rep = self.reports.get(str(r["doc_id"]), {})
+            out.append(str(rep.get("genre") or C.DOC_TYPE_GENRE.get(str(rep.get("doc_type")), "")))
+        return out
+
     def pairs(self) -> list[tuple[str, str]]:
         """(text, section context) of each paragraph, context from the report's headings."""
         by_doc: dict[str, list[int]] = defaultdict(list)
