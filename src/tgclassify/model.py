@@ -27,6 +27,7 @@ from . import persist
 from .chrome import ChromeFilter
 from .estimator import ThresholdedOneVsRest
 from .features import Column, Tokenize
+from .lexicon import LexiconCounts, default_lexicon
 from .results import ReportSummary, TaggedParagraph
 from .tagging import tag_reports
 from .tokens import split_tokens
@@ -49,6 +50,7 @@ class ModelConfig:
     estimator: str = "logreg"  # logreg | svm (calibrated LinearSVC) | sgd
     C: float = 10.0
     class_weight: str | None = "balanced"
+    lexicon_weight: float = 0.0  # weight of the domain-lexicon block; 0 leaves it out
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -88,6 +90,10 @@ def build_estimator(config: ModelConfig | None = None, *, seed: int = C.RANDOM_S
     if config.context_weight > 0:
         blocks.append(("context", Pipeline([("col", Column(1)), ("tfidf", words())])))
         weights["context"] = config.context_weight
+    if config.lexicon_weight > 0:
+        blocks.append(("lexicon", Pipeline([("col", Column(2)),
+                                            ("counts", LexiconCounts(default_lexicon()))])))
+        weights["lexicon"] = config.lexicon_weight
 
     base: Any
     if config.estimator == "logreg":
