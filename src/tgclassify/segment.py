@@ -23,8 +23,11 @@ from dataclasses import dataclass, field
 
 from . import constants as C
 
-__all__ = ["Paragraph", "heading_level", "is_noise", "iter_paragraphs", "section_context",
-           "segment_report"]
+__all__ = ["HEADING_SEPARATOR", "Paragraph", "classify_line", "heading_level", "is_noise",
+           "iter_paragraphs", "numbering_level", "section_context", "segment_report"]
+
+#: Joins the headings of a section path in :attr:`Paragraph.heading`.
+HEADING_SEPARATOR = " > "
 
 
 @dataclass(frozen=True)
@@ -32,8 +35,10 @@ class Paragraph:
     """One paragraph of a report.
 
     ``index`` is the position among the report's lines (noise included, repeats excluded);
-    ``kind`` is ``"heading"``, ``"body"`` or ``"noise"``; ``heading`` is the nearest heading
-    above it (None before the first); ``path`` holds the open headings from the outermost in.
+    ``kind`` is ``"heading"``, ``"body"`` or ``"noise"``; ``heading`` is the full section path
+    above it, outermost first, joined by ``" > "`` (``"III. Giáo dục lý luận chính trị > 1.
+    Lớp bồi dưỡng"``; None before the first heading); ``path`` holds the same headings as a
+    tuple. A heading's own path holds only the headings above it.
     """
 
     index: int
@@ -41,6 +46,11 @@ class Paragraph:
     kind: str
     heading: str | None = None
     path: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def section(self) -> str | None:
+        """The nearest heading above this paragraph (None before the first)."""
+        return self.path[-1] if self.path else None
 
     @property
     def context(self) -> str:
@@ -202,13 +212,37 @@ def _upper_ratio(text: str) -> float:
     return sum(ch.isupper() for ch in letters) / len(letters)
 
 
+def numbering_level(line: str) -> int | None:
+    """The level a heading's numbering gives it: "I." 1, "1." 2, "1.1." 3, "a)" 4; else None.
+
+    >>> numbering_level("II. CÔNG TÁC KHOA GIÁO"), numbering_level("2.1. Báo chí"), numbering_level("Báo chí")
+    (1, 3, None)
+    """
+    text = line.strip()
+    if _ROMAN.match(text) or (_PART.match(text) and _upper_ratio(text) > 0.5):
+        return 1
+    if _SUBNUMBERED.match(text):
+        return 3
+    if _NUMBERED.match(text) and not re.match(r"^\d{1,2}\.\d", text):
+        return 2
+    if _LETTERED.match(text):
+        return 4
+    return None
+
+
 def heading_level(line: str) -> int | None:
     """The level of a heading line (1 = outermost), or None when the line is not a heading.
+
+    These are the text rules, for formats that say nothing about structure (plain text, PDF,
+    a .docx typed without heading styles). A line ending in ":" opens a list or a table and is
+    body text unless it is numbered.
 
     >>> heading_level("I. KẾT QUẢ ĐẠT ĐƯỢC"), heading_level("2. Công tác khoa giáo")
     (1, 2)
     >>> heading_level("a) Về tuyên truyền miệng"), heading_level("Năm 2023, toàn tỉnh tổ chức 45 hội nghị.")
     (4, None)
+    >>> heading_level("Kết quả các lớp bồi dưỡng lý luận chính trị như sau:") is None
+    True
     """
     text = line.strip()
     if not text or len(text) > C.MAX_HEADING_CHARS:
@@ -217,14 +251,13 @@ def heading_level(line: str) -> int | None:
     short = len(words) <= C.MAX_TITLE_WORDS + 6
     ends_sentence = bool(re.search(r"[.;!?…]$", text)) and not text.endswith(":")
     # a numbered line is a heading unless it is a full sentence of a list
-    if _ROMAN.match(text) or (_PART.match(text) and _upper_ratio(text) > 0.5):
+    numbered = numbering_level(text)
+    if numbered == 1:
         return 1 if short or not ends_sentence else None
-    if _SUBNUMBERED.match(text):
-        return 3 if short and not ends_sentence else None
-    if _NUMBERED.match(text) and not re.match(r"^\d{1,2}\.\d", text):
-        return 2 if short and not ends_sentence else None
-    if _LETTERED.match(text):
-        return 4 if short and not ends_sentence else None
+    if numbered is not None:
+        return numbered if short and not ends_sentence else None
+    if text.endswith(":"):
+        return None  # "... như sau:" leads into a list or a table
     if _upper_ratio(text) > 0.9 and len(words) >= 2:
         return 1
     if _DOC_TITLE.match(text) and not ends_sentence:
@@ -267,10 +300,15 @@ def section_context(kinds_and_texts: Iterable[tuple[str, str]]) -> list[tuple[st
     return out
 
 
-def _distinct_blocks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
-    """Stripped, non-empty lines in blocks of ``size``, exact repeats removed."""
+_Item = tuple[str, str | None, int | None]
+
+
+def _distinct_blocks(lines: Iterable[str], size: int) -> Iterator[list[_Item]]:
+    """(text, structural kind, level) of stripped, non-empty lines in blocks of ``size``,
+    exact repeats removed. Kind and level come from a reader's
+    :class:`~tgclassify.readers.Line`; a plain ``str`` has neither."""
     seen: set[bytes] = set()
-    block: list[str] = []
+    block: list[_Item] = []
     for raw in lines:
         text = raw.strip()
         if not text:
@@ -279,12 +317,40 @@ def _distinct_blocks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
         if digest in seen:
             continue
         seen.add(digest)
-        block.append(text)
+        block.append((str(text), getattr(raw, "kind", None), getattr(raw, "level", None)))
         if len(block) >= size:
             yield block
             block = []
     if block:
         yield block
+
+
+def classify_line(text: str, hint: str | None = None, hint_level: int | None = None,
+                  learned_noise: bool = False) -> tuple[str, int | None]:
+    """Kind and heading level of one line, from the format's structure where it has any and
+    the text rules otherwise.
+
+    * chrome by the rules (or the format: page headers, captions) is noise, whatever else;
+    * a line the format marks as body (a table row, a list item, a note) is never a heading;
+    * a heading by the format (a style, an outline level, ``h1``-``h6``) takes the level its
+      numbering gives ("I." 1, "1." 2, "1.1." 3, "a)" 4), else the format's level;
+    * otherwise the text rules of :func:`heading_level` decide.
+
+    The learned noise filter (``learned_noise``) is not asked about the format's headings.
+
+    >>> classify_line("Trung cấp lý luận chính trị - hành chính: 2 lớp, 115 học viên", "body")
+    ('body', None)
+    >>> classify_line("III. Giáo dục lý luận chính trị", "heading", 2)
+    ('heading', 1)
+    """
+    if hint == "noise" or is_noise(text) or (learned_noise and hint != "heading"):
+        return "noise", None
+    if hint == "body":
+        return "body", None
+    if hint == "heading":
+        return "heading", numbering_level(text) or hint_level or heading_level(text) or 3
+    level = heading_level(text)
+    return ("heading", level) if level is not None else ("body", None)
 
 
 def iter_paragraphs(lines: Iterable[str], *,
@@ -293,6 +359,10 @@ def iter_paragraphs(lines: Iterable[str], *,
     """Segment a stream of lines lazily; memory does not grow with the report's length
     (beyond one 16-byte digest per distinct paragraph for the repeat check).
 
+    ``lines`` are strings, or the :class:`~tgclassify.readers.Line` objects of a reader, whose
+    structural kind and level are used (see :func:`classify_line`). Lines of a table are body
+    text and never change the section a paragraph sits in.
+
     ``noise_filter`` (e.g. a trained :class:`~tgclassify.noise.NoiseFilter`) is asked about
     blocks of lines and marks more lines as noise than the rules alone.
     """
@@ -300,17 +370,12 @@ def iter_paragraphs(lines: Iterable[str], *,
     index = 0
     size = 1 if noise_filter is None else C.SEGMENT_BLOCK
     for block in _distinct_blocks(lines, size):
-        learned = noise_filter(block) if noise_filter is not None else [False] * len(block)
-        for text, noisy in zip(block, learned, strict=True):
-            level = None
-            if noisy or is_noise(text):
-                kind = "noise"
-            elif (level := heading_level(text)) is not None:
-                kind = "heading"
-            else:
-                kind = "body"
+        texts = [text for text, _, _ in block]
+        learned = noise_filter(texts) if noise_filter is not None else [False] * len(block)
+        for (text, hint, hint_level), noisy in zip(block, learned, strict=True):
+            kind, level = classify_line(text, hint, hint_level, bool(noisy))
             path = stack.path()
-            heading = path[-1] if path else None
+            heading = HEADING_SEPARATOR.join(path) if path else None
             yield Paragraph(index, text, kind, heading, path)
             if kind == "heading":
                 stack.push(level or 3, text)
@@ -320,8 +385,8 @@ def iter_paragraphs(lines: Iterable[str], *,
 def segment_report(text: str) -> list[Paragraph]:
     """Split a report's text (one paragraph per line) into an ordered list of paragraphs.
 
-    >>> [(p.kind, p.heading) for p in segment_report("I. CÔNG TÁC KHOA GIÁO\\nPhản hồi\\n"
-    ...     "Tỉnh tổ chức tốt kỳ thi tốt nghiệp trung học phổ thông năm 2023.")]
-    [('heading', None), ('noise', 'I. CÔNG TÁC KHOA GIÁO'), ('body', 'I. CÔNG TÁC KHOA GIÁO')]
+    >>> [(p.kind, p.heading) for p in segment_report("I. CÔNG TÁC KHOA GIÁO\\n1. Giáo dục\\n"
+    ...     "Phản hồi\\nTỉnh tổ chức tốt kỳ thi tốt nghiệp trung học phổ thông năm 2023.")]
+    [('heading', None), ('heading', 'I. CÔNG TÁC KHOA GIÁO'), ('noise', 'I. CÔNG TÁC KHOA GIÁO > 1. Giáo dục'), ('body', 'I. CÔNG TÁC KHOA GIÁO > 1. Giáo dục')]
     """
     return list(iter_paragraphs(text.splitlines()))
