@@ -147,6 +147,136 @@ _CAPTION_VERB = re.compile(
     r"biểu diễn|tại|trình bày|chủ trì|quang cảnh)\b", re.I)
 
 
+# --- chrome that needs more than one pattern ------------------------------------------------------
+
+# The issuing body at the top of an official document, alone or run together with its number or
+# the national motto and date as a PDF extracts them ("ĐẢNG BỘ TỈNH QUẢNG NAM BAN TUYÊN GIÁO *
+# Số 312-BC/BTGTU"). Capitals only, so a sentence about the body is never caught.
+_ISSUER = re.compile(
+    r"^(?:ĐẢNG BỘ (?:TỈNH|HUYỆN|THÀNH PHỐ|THỊ XÃ|QUẬN|XÃ|PHƯỜNG|THỊ TRẤN|KHỐI|CÔNG TY|TẬP ĐOÀN)"
+    r"|(?:TỈNH|HUYỆN|THÀNH|THỊ|QUẬN|ĐẢNG) [UỦ]Y|BAN CHẤP HÀNH|BAN THƯỜNG VỤ|BAN TUYÊN GIÁO|"
+    r"[UỦ]Y BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|MẶT TRẬN TỔ QUỐC)\b")
+_MOTTO_START = re.compile(r"^(?:ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG H[OÒ]À XÃ HỘI CHỦ NGHĨA VIỆT NAM)\b")
+_DOC_NUMBER = re.compile(r"\bSố\s*:?\s*\d+\s*[-/]\s*[A-ZĐ]{1,5}\s*/\s*[A-ZĐ]")
+_DATE_LINE = re.compile(r"^.{2,40},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm(?:\s+\d{4})?\.?$", re.I)
+# "- Ban Tuyên giáo Trung ương," in the list of recipients: short, ends with a comma or semicolon
+_RECIPIENT = re.compile(r"^[-–+•]\s*(?:ban|sở|các|thường trực|văn phòng|đảng ủy|đảng uỷ|huyện ủy|"
+                        r"huyện uỷ|tỉnh ủy|tỉnh uỷ|thành ủy|thành uỷ|ủy ban|uỷ ban|báo|đài|lưu)\b"
+                        r"[^.;:]{0,60}[,;]$", re.I)
+
+# A site's name as its banner shows it, a slogan banner, a publication's masthead.
+_BANNER = re.compile(
+    r"^(?:(?:cổng|trang) thông tin điện tử|báo điện tử|tạp chí điện tử|trang tin điện tử|"
+    r"website|cổng thông tin|(?:nhiệt liệt )?chào mừng (?:kỷ niệm|đại hội|năm mới|thành công))\b", re.I)
+_MASTHEAD = re.compile(r"^(?:TẠP CHÍ|BÁO(?! CÁO)|ĐÀI|BẢN TIN|TRANG TIN)\s+[A-ZĐÀ-Ỹ\s-]{2,60}$")
+
+# Menus read as one line ("Trang chủ Giới thiệu Tin tức - Sự kiện Văn bản Liên hệ").
+_MENU_ITEMS = tuple(_fold(s) for s in (
+    "trang chủ", "trang nhất", "giới thiệu", "tin tức", "sự kiện", "văn bản", "liên hệ", "thời sự",
+    "chính trị", "kinh tế", "văn hóa", "văn hoá", "xã hội", "thể thao", "pháp luật", "quốc phòng",
+    "an ninh", "tin hoạt động", "hoạt động", "chỉ đạo", "tài liệu", "hỏi đáp", "sơ đồ", "đăng nhập",
+    "tìm kiếm", "thư viện", "ảnh", "video", "multimedia", "media", "lịch công tác", "góp ý",
+    "xây dựng đảng", "tuyên giáo", "english", "tiếng việt"))
+_MENU_ANCHORS = frozenset(_fold(s) for s in ("trang chủ", "trang nhất", "giới thiệu", "liên hệ",
+                                             "đăng nhập", "tìm kiếm"))
+
+# Breadcrumbs without "Trang chủ": short pieces joined by > › » / with spaces around.
+_BREADCRUMB = re.compile(r"^[^.;:!?]{1,40}(?:\s(?:>|>>|›|»|/|\|)\s[^.;:!?]{1,40}){1,5}$")
+
+# A line made of date and time words only: weekday, date, time, time zone, "cập nhật".
+_TIME_WORDS = frozenset(_fold(w) for w in (
+    "thứ", "hai", "ba", "tư", "năm", "sáu", "bảy", "chủ", "nhật", "ngày", "tháng", "lúc", "giờ",
+    "phút", "cập", "nhật", "đăng", "sáng", "chiều", "tối", "trưa", "gmt", "utc", "am", "pm", "sa",
+    "ch", "h", "g", "lượt", "xem", "đọc", "mon", "tue", "wed", "thu", "fri", "sat", "sun",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "posted",
+    "updated", "published"))
+_TIME_TOKEN = re.compile(r"^(?:\d{1,4}(?:[/.\-:h']\d{1,4}){0,3}'?|\+\d{1,2}(?::?\d\d)?|[|,\-–—()':+]+)$")
+_HAS_DATE_OR_TIME = re.compile(r"\d{1,2}[/.\-]\d{1,2}(?:[/.\-]\d{2,4})?|\d{1,2}[:h]\d{2}")
+
+_HASHTAGS = re.compile(r"^(?:#[^\s#]+[\s,]*)+$")
+_DOWNLOAD = re.compile(
+    r"^(?:>>?\s*|»\s*)?(?:tải về|tải xuống|tải văn bản|tải file|tải tệp|tải tài liệu|download|"
+    r"file đính kèm|tệp đính kèm|tập tin đính kèm|văn bản đính kèm|đính kèm)\b", re.I)
+_FILE_NAME = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|zip|rar)\b", re.I)
+_READ_MORE = re.compile(r"^(?:>>?\s*|»\s*)?(?:xem thêm|đọc thêm|xem tiếp|tin liên quan|bài liên quan|"
+                        r"tin, bài liên quan|tin bài liên quan)\s*[:>»]", re.I)
+_WEATHER = re.compile(r"-?\d{1,2}\s*°\s*[CF]\b")
+_READER_QUESTION = re.compile(r"^bạn\b.{0,80}\?$|^đăng ký nhận (?:bản tin|tin|thông tin)\b", re.I)
+# a byline: a name (with a title) and the writer's unit, or a name with "(tổng hợp)"
+_BYLINE = re.compile(
+    r"^(?:(?:TS|ThS|PGS\.?\s*TS|GS|NCS|CN|KS|BS|Đại tá|Thượng tá|Trung tá)\.?\s+)?"
+    r"(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*\s+){1,3}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\s*"
+    r"(?:[-–(,]\s*(?:Trung tâm|Học viện|Trường|Ban|Báo|Đài|Sở|Huyện|Tỉnh|Thành|Phòng|Văn phòng|"
+    r"Tạp chí|Viện|CTV|PV|tổng hợp|theo)\b.{0,60}\)?)$")
+# pen names in capitals ("TÚ ANH", "MINH ĐỨC"): two or three common name syllables
+_NAME_SYLLABLES = frozenset(_fold(w) for w in ["an", "anh", "ánh", "bảo", "bích", "bình", "cường", "chi", "chung", "công", "cúc", "dung", "dũng", "duy", "dương", "đạt", "điệp", "định", "đông", "đức", "giang", "hà", "hải", "hạnh", "hằng", "hân", "hiền", "hiếu", "hòa", "hoà", "hoa", "hoài", "hoàng", "hồng", "huệ", "hùng", "hưng", "hương", "hường", "huy", "huyền", "khánh", "khang", "khoa", "kiên", "kim", "lam", "lan", "lâm", "linh", "loan", "long", "lộc", "lực", "mai", "minh", "my", "mỹ", "nam", "nga", "ngân", "nghĩa", "ngọc", "nguyên", "nhàn", "nhung", "oanh", "phong", "phú", "phúc", "phương", "phượng", "quang", "quân", "quế", "quốc", "quý", "quyên", "quỳnh", "sơn", "tâm", "tân", "thái", "thắm", "thắng", "thanh", "thành", "thảo", "thu", "thuận", "thùy", "thuỳ", "thủy", "thuỷ", "thúy", "thư", "thương", "tiến", "toàn", "trang", "trâm", "trí", "trung", "tú", "tuấn", "tùng", "tuyết", "uyên", "vân", "việt", "vinh", "vũ", "xuân", "yến", "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ", "hồ", "ngô", "dương", "lý", "văn", "thị", "hữu", "đình"])
+# a heading over a list of links to other articles: what follows it, short, is chrome too
+_RELATED_HEAD = frozenset(_fold(s) for s in (
+    "tin liên quan", "bài liên quan", "tin, bài liên quan", "tin bài liên quan", "các tin khác",
+    "tin khác", "tin cùng chuyên mục", "có thể bạn quan tâm", "đọc nhiều nhất", "xem nhiều nhất",
+    "tin mới", "tin mới nhất", "tin nổi bật", "bài viết khác", "các bài viết khác", "tin đã đưa",
+    "các tin đã đưa", "tin tức khác", "xem thêm", "đọc thêm", "liên kết website"))
+
+
+def _is_menu_line(folded_words: list[str]) -> bool:
+    text = " ".join(folded_words)
+    if len(folded_words) < 4 or not any(a in text for a in _MENU_ANCHORS):
+        return False
+    covered = 0
+    found = 0
+    for item in sorted(_MENU_ITEMS, key=len, reverse=True):
+        count = text.count(item)
+        if count:
+            found += count
+            covered += count * len(item.split())
+            text = text.replace(item, " ")
+    return found >= 3 and covered >= 0.7 * len(folded_words)
+
+
+def _is_timestamp(text: str, folded: str) -> bool:
+    if not _HAS_DATE_OR_TIME.search(text):
+        return False
+    for token in re.split(r"[\s,|]+", folded.replace("(", " ").replace(")", " ")):
+        token = token.strip(":.")
+        if token and token not in _TIME_WORDS and not _TIME_TOKEN.match(token) and token != "gmt+7":
+            return False
+    return True
+
+
+def _is_pen_name(text: str, words: list[str]) -> bool:
+    return (2 <= len(words) <= 3 and text.isupper()
+            and all(_fold(w) in _NAME_SYLLABLES for w in words))
+
+
+def _furniture_or_chrome(text: str, words: list[str], folded: str) -> bool:
+    """The multi-pattern checks of :func:`is_noise`."""
+    n = len(words)
+    if _ISSUER.match(text) and (
+            (text.isupper() and len([w for w in words if w not in "-–"]) <= 7)
+            or (n <= 14 and (_DOC_NUMBER.search(text) or "*" in text))):
+        return True  # a heading about the body ("ĐẢNG BỘ HUYỆN TRIỂN KHAI ...") is longer
+    if n <= 18 and _MOTTO_START.match(text):
+        return True
+    if _DATE_LINE.match(text) or (n <= 7 and _RECIPIENT.match(text)):
+        return True
+    if n <= 25 and not text.endswith(".") and _BANNER.match(text):
+        return True
+    if n <= 8 and _MASTHEAD.match(text):
+        return True
+    folded_words = re.sub(r"[^\w\s]", " ", folded).split()
+    if n <= 20 and _is_menu_line(folded_words):
+        return True
+    if n <= 16 and _BREADCRUMB.match(text) and not re.search(r"\d", text):
+        return True
+    if n <= 16 and _is_timestamp(text, folded):
+        return True
+    if _HASHTAGS.match(text) or (n <= 20 and (_DOWNLOAD.match(text) or _READ_MORE.match(text))):
+        return True
+    if n <= 10 and (_FILE_NAME.search(text) or _WEATHER.search(text) or _READER_QUESTION.match(text)):
+        return True
+    return bool(n <= 14 and _BYLINE.match(text)) or _is_pen_name(text, words)
+
+
 def is_noise(line: str) -> bool:
     """True when a line is web-page chrome or page furniture rather than report content.
 
@@ -170,6 +300,8 @@ def is_noise(line: str) -> bool:
         if pattern.search(text):
             return True
     if len(words) <= 12 and (_WEB_ADDRESS.search(text) or _STREET_ADDRESS.match(text)):
+        return True
+    if _furniture_or_chrome(text, words, folded):
         return True
     if len(words) <= 5 and _NAME_LINE.match(text) and not _looks_like_title(text):
         return True
@@ -325,6 +457,18 @@ def _distinct_blocks(lines: Iterable[str], size: int) -> Iterator[list[_Item]]:
         yield block
 
 
+def _related_heading(text: str) -> bool:
+    bare = re.sub(r"\s+", " ", re.sub(r"[^\w\s,]", " ", _fold(text))).strip(" ,")
+    return bare in _RELATED_HEAD
+
+
+def _headline_like(text: str, kind: str, level: int | None) -> bool:
+    """A line in a list of other articles: a headline (short, no full stop), not a numbered
+    heading of the report and not a paragraph."""
+    return (len(text.split()) <= C.MAX_TITLE_WORDS and not text.rstrip().endswith((".", ":"))
+            and numbering_level(text) is None)
+
+
 def classify_line(text: str, hint: str | None = None, hint_level: int | None = None,
                   learned_noise: bool = False) -> tuple[str, int | None]:
     """Kind and heading level of one line, from the format's structure where it has any and
@@ -369,11 +513,18 @@ def iter_paragraphs(lines: Iterable[str], *,
     stack = _SectionStack()
     index = 0
     size = 1 if noise_filter is None else C.SEGMENT_BLOCK
+    related = False  # inside a list of other articles ("Tin liên quan" and what follows)
     for block in _distinct_blocks(lines, size):
         texts = [text for text, _, _ in block]
         learned = noise_filter(texts) if noise_filter is not None else [False] * len(block)
         for (text, hint, hint_level), noisy in zip(block, learned, strict=True):
             kind, level = classify_line(text, hint, hint_level, bool(noisy))
+            if kind == "noise":
+                related = related or _related_heading(text)
+            elif related and _headline_like(text, kind, level):
+                kind, level = "noise", None
+            else:
+                related = False
             path = stack.path()
             heading = HEADING_SEPARATOR.join(path) if path else None
             yield Paragraph(index, text, kind, heading, path)

@@ -44,7 +44,8 @@ _CHROME_NAME = re.compile(
     r"mostview|most-view|mostread|docnhieu|xemnhieu|quangcao|advert|banner|pagination|paging|"
     r"navbar|navigation|menu|widget|toolbar|copyright|hashtag|keyword|tags?-|-tags?\b|"
     r"\btags?\b|\bnav\b|\bads?\b|\bpoll\b|\bsearch\b|\blogin\b|\btopbar\b|\bprint\b|\brss\b|"
-    r"\bweather\b|\bthoitiet\b|\bdownload\b|\bvideo-list\b|\bbox-video\b", re.I)
+    r"\bweather\b|\bthoitiet\b|\bdownload\b|\bvideo-list\b|\bbox-video\b|newsletter|subscribe|"
+    r"\bcat\b|categor|chuyenmuc|chuyen-muc|\bcate\b|post-cat", re.I)
 # ... and of blocks kept but marked chrome: captions, bylines, dates, sources
 _CAPTION_NAME = re.compile(r"caption|chuthich|chu-thich|image-desc|img-desc|photo-desc|\bdesc\b|"
                            r"\bimage\b|\bphoto\b|\bpic\b", re.I)
@@ -54,6 +55,7 @@ _META_NAME = re.compile(r"\bauthor\b|byline|\bdate\b|datetime|publish|\btime\b|\
 _CONTENT_NAME = re.compile(r"article|detail|content|post|entry|story|news-body|\bmain\b|title",
                            re.I)
 _LINK_SHARE = 0.8  # a short block this much link text is a list of other pages
+_CAPTION_WORDS = 30  # a block this short right under a picture is its caption
 
 
 @dataclass
@@ -182,11 +184,27 @@ def _is_data_table(table: _Node) -> bool:
     return cells >= 2
 
 
+def _image_only(node: _Node) -> bool:
+    """A block holding a picture and no text."""
+    has_image = False
+    stack: list[_Node | str] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if item.strip():
+                return False
+            continue
+        has_image = has_image or item.tag in ("img", "picture")
+        stack.extend(item.children)
+    return has_image
+
+
 class _Walker:
     def __init__(self) -> None:
         self.lines: list[Line] = []
         self.buf: list[str] = []
         self.link_chars = 0
+        self.after_image = False  # the last block was a picture: a short text next is its caption
 
     def flush(self, kind: str | None, level: int | None = None) -> None:
         text = re.sub(r"\s+", " ", "".join(self.buf)).strip()
@@ -196,6 +214,9 @@ class _Walker:
         letters = len(text.replace(" ", ""))
         if kind is None and letters and link_chars >= _LINK_SHARE * letters and len(text.split()) <= 40:
             kind = "noise"  # a link to another page, not this page's text
+        if self.after_image and kind != "heading" and len(text.split()) <= _CAPTION_WORDS:
+            kind = "noise"  # the caption under a photo
+        self.after_image = False
         self.lines.append(Line(text, kind, level if kind == "heading" else None))
 
     def walk(self, node: _Node, kind: str | None, level: int | None, in_link: bool) -> None:
@@ -215,6 +236,9 @@ class _Walker:
                 self.walk(child, kind, level, in_link or tag == "a")
                 continue
             self.flush(kind, level)
+            if _image_only(child):
+                self.after_image = True
+                continue
             child_kind, child_level = kind, level
             names = _names(child)
             if tag in _HEADINGS:

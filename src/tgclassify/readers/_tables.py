@@ -157,6 +157,9 @@ def _row_lines(cells: list[Cell], header: list[Cell] | None) -> list[str]:
                 parts = [_text(values[0])]
             else:
                 parts = [with_header(_text(c), _covering(header, c[0])) for c in values]
+            if any(":" in part for part in parts):
+                # named text values read as a list: "Hội thi ...; thời gian: Tháng 5/2025; ..."
+                return ["; ".join([label_text.rstrip(":"), *parts])]
             return [_join(label_text, parts)]
         if any(any(ch.isdigit() for ch in _text(c)) for c in values) and not any(
                 _LETTERHEAD.search(_text(c)) for c in values):
