@@ -285,6 +285,8 @@ def _table_end(segs: list[_Seg], start: int) -> int:
     for j in range(start + 1, len(segs)):
         seg, prev = segs[j], segs[j - 1]
         near = prev.y - seg.y <= 2.2 * seg.size  # within the table's line pitch
+        if abs(seg.size - window[0].size) > 0.12 * window[0].size:
+            break  # a title or a footnote after the table, in another size
         if _beside(seg, window):
             rows.add(round(seg.y))
             end = j + 1
@@ -318,7 +320,20 @@ def _split_at_columns(segs: list[_Seg]) -> list[_Seg]:
     for seg in segs:
         if _beside(seg, segs):
             starts[round(seg.x0)] += 1
-    columns = sorted(x for x, n in starts.items() if n >= 2)
+    columns = {x for x, n in starts.items() if n >= 2}
+    # a header row names the columns: between two of its names lies a column edge, at the word
+    # start most rows share there ("Tháng 3/2025 Ban Tuyên giáo" under "Thời gian | Đơn vị")
+    top = max(seg.y for seg in segs)
+    header = sorted((s for s in segs if abs(s.y - top) <= _SAME_BASELINE * s.size), key=lambda s: s.x0)
+    for left, right in zip(header, header[1:], strict=False):
+        found: Counter[int] = Counter()
+        for seg in segs:
+            if seg.x0 < left.x1 and seg.x1 > right.x0:
+                for word in _words(seg)[1:]:
+                    if left.x1 < word.x0 <= right.x0 + 1:
+                        found[round(word.x0)] += 1
+        if found and not any(left.x1 < x <= right.x0 + 1 for x in columns):
+            columns.add(found.most_common(1)[0][0])
     out: list[_Seg] = []
     for seg in segs:
         words = _words(seg)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -11,6 +12,7 @@ from .. import constants as C
 from ..errors import ReportReadError
 from ..legacy import LegacyEncoding, decode_legacy
 from ._base import Line, ReadLimits, ReportSource, fix_legacy_lines, legacy_of, too_big
+from ._tables import table_lines
 
 CP1258_NOTE = "not UTF-8: decoded as Windows-1258 (Vietnamese)"
 
@@ -49,7 +51,7 @@ def open_text(path: Path, limits: ReadLimits) -> ReportSource:
     notes = [CP1258_NOTE] if encoding == "cp1258" else []
     legacy, legacy_notes = legacy_of(sample)
     notes += legacy_notes
-    lines = _stream_text(path, encoding, legacy, limits.max_paragraph_chars)
+    lines = text_tables(_stream_text(path, encoding, legacy, limits.max_paragraph_chars))
     return ReportSource(str(path), path.suffix.lstrip(".").lower(), lines, notes, limits)
 
 
@@ -113,7 +115,63 @@ def open_stdin(stream: object = None, *, name: str = "<stdin>",
         text = data.decode(encoding)
     except UnicodeDecodeError:
         encoding, text = "cp1258", data.decode("cp1258", errors="replace")
-    lines, notes = fix_legacy_lines([Line(t) for t in text.splitlines()])
+    lines, notes = fix_legacy_lines(list(text_tables(text.splitlines())))
     if encoding == "cp1258":
         notes.insert(0, CP1258_NOTE)
     return ReportSource(name, "txt", lines, notes, limits)
+
+
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_TABLE_CHUNK = 500  # rows held at once; a longer table goes out in pieces under the same header
+
+
+def _cells(line: str) -> list[str] | None:
+    """The cells of a pasted table row (tab-separated, or a Markdown ``| a | b |`` row)."""
+    if _PIPE_ROW.match(line):
+        return [c.strip() for c in line.strip().strip("|").split("|")]
+    if "\t" in line.strip("\r\n\t "):
+        return [c.strip() for c in line.rstrip("\r\n").split("\t")]
+    return None
+
+
+def text_tables(lines: Iterable[str]) -> Iterator[Line]:
+    """Lines of a text file, with its tables (runs of two or more tab-separated or Markdown
+    rows, as Word and spreadsheets paste them) turned into readable body lines."""
+    run: list[tuple[str, list[str]]] = []
+    header: list[str] | None = None
+
+    def flush(final: bool) -> Iterator[Line]:
+        nonlocal run, header
+        if len(run) >= 2 or (header is not None and run):
+            rows = [cells for _, cells in run]
+            if header is not None:
+                rows = [header, *rows]
+            grid = [[(i, 1, [c] if c else []) for i, c in enumerate(row)] for row in rows]
+            out = table_lines(grid)
+            if header is not None and out and out[0] == header[0]:
+                out = out[1:]
+            yield from (Line(t, "body") for t in out)
+            header = None if final else (header or rows[0])
+        else:
+            yield from (Line(raw) for raw, _ in run)
+            header = None
+        run = []
+
+    for raw in lines:
+        if _PIPE_RULE.match(raw) and run:
+            continue  # the |---|---| line under a Markdown header
+        cells = _cells(raw)
+        if cells is not None and sum(1 for c in cells if c) >= 2:
+            run.append((raw, cells))
+            if len(run) >= _TABLE_CHUNK:
+                yield from flush(final=False)
+            continue
+        if not raw.strip() and run:
+            continue  # blank lines between pasted rows
+        if run:
+            yield from flush(final=True)
+        header = None
+        yield Line(raw)
+    if run:
+        yield from flush(final=True)
