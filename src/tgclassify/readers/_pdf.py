@@ -12,6 +12,7 @@ PDF whose streams inflate past the limit is refused without being rendered.
 
 from __future__ import annotations
 
+import itertools
 import re
 import zlib
 from collections import Counter
@@ -325,7 +326,7 @@ def _split_at_columns(segs: list[_Seg]) -> list[_Seg]:
     # start most rows share there ("Tháng 3/2025 Ban Tuyên giáo" under "Thời gian | Đơn vị")
     top = max(seg.y for seg in segs)
     header = sorted((s for s in segs if abs(s.y - top) <= _SAME_BASELINE * s.size), key=lambda s: s.x0)
-    for left, right in zip(header, header[1:], strict=False):
+    for left, right in itertools.pairwise(header):
         found: Counter[int] = Counter()
         for seg in segs:
             if seg.x0 < left.x1 and seg.x1 > right.x0:

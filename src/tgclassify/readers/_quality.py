@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .. import constants as C
@@ -50,36 +51,86 @@ def _is_fragment(word: str) -> bool:
     return len(core) <= 3 or not core.isascii()
 
 
+_STOP_CODA = re.compile(r"(?:c|ch|p|t)$", re.I)
+# spelling of onsets, on the decomposed lowercase word (tone and hat marks follow their vowel)
+_BAD_ONSET = re.compile(r"^(?:ng[ie]|g[e]|k[aou]|c[iey]|q(?!u))")
+_VOWELS_ONLY = re.compile(
+    r"^[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]+$", re.I)
+_SHARP_OR_HEAVY = {"\u0301", "\u0323"}
+
+
+def _syllable(word: str) -> bool:
+    """A Vietnamese syllable, with the tone rule of stop finals (a syllable ending in c, ch, p or
+    t takes the sắc or nặng tone only: "tổch", "đãt" are no syllables) and the spelling rules
+    of onsets ("ngh", "gh", "k" before i, e, ê; "c" before the others: "ngi" is no syllable)."""
+    if not is_vietnamese_syllable(word):
+        return False
+    bare = unicodedata.normalize("NFD", word.lower())
+    if _BAD_ONSET.match(bare):
+        return False
+    if _STOP_CODA.search(word):
+        marks = set(unicodedata.normalize("NFD", word))
+        return bool(marks & _SHARP_OR_HEAVY)
+    return True
+
+
+_CONSONANTS = re.compile(r"^[bcdđghklmnpqrstvx]+$", re.I)
+
+
+def _group_score(pieces: list[str]) -> float:
+    """How good a group of neighbouring pieces is as one word: each piece a syllable covers
+    counts, joining earns a little (the text is known to be split), an invalid group costs."""
+    core = _core("".join(pieces))
+    size = len(pieces)
+    if size == 1 and not _syllable(core):
+        fragment = not core or bool(_CONSONANTS.match(core) and len(core) <= 3) or not _is_word(pieces[0])
+        return -1.0 if fragment else 1.0
+    if size == 1 and _VOWELS_ONLY.match(core):
+        return 0.3  # a lone vowel ("ệ") in split text is mostly a piece of its neighbours
+    if not _syllable(core):
+        return -float(size)
+    score = size + 0.2 * (size - 1)
+    # a lone consonant piece is more often the next syllable's onset than this one's final
+    # ("b ộ ch ủ" is "bộ chủ", not "bộch ủ")
+    if size > 1 and _CONSONANTS.match(_core(pieces[-1])):
+        score -= 0.5
+    return score
+
+
 def rejoin_line(line: str) -> tuple[str, int]:
     """Rejoin a line's split syllables; returns the line and how many pieces were joined.
 
-    >>> rejoin_line("Đ Ả NG B Ộ HUY Ệ N tổ chức T ổ ng k ế t")
-    ('ĐẢNG BỘ HUYỆN tổ chức Tổng kết', 14)
-    >>> rejoin_line("Ban Chỉ đạo 35 và HĐND xã A, B")
-    ('Ban Chỉ đạo 35 và HĐND xã A, B', 0)
+    For text already known to be split: the line is cut into groups of neighbouring pieces
+    (after the first, each of three letters at most) so that as many groups as possible are
+    syllables, a lone consonant going to the syllable after it.
+
+    >>> rejoin_line("Đ Ả NG B Ộ HUY Ệ N tổ chức T ổ ng k ế t N Ă M 2024")
+    ('ĐẢNG BỘ HUYỆN tổ chức Tổng kết NĂM 2024', 17)
+    >>> rejoin_line("c á n b ộ ch ủ ch ố t, đ ả ng vi ê n v à nh â n d â n")[0]
+    'cán bộ chủ chốt, đảng viên và nhân dân'
     """
     words = line.split(" ")
+    n = len(words)
+    best = [0.0] * (n + 1)
+    step = [1] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        best[i] = float("-inf")
+        for j in range(i, min(n, i + _MAX_PIECES)):
+            pieces = words[i : j + 1]
+            if j > i and (any(_core(p) != p for p in pieces[:-1])
+                          or any(len(_core(p)) > 3 or not _core(p) for p in pieces[1:])):
+                break  # punctuation inside, or a long word: no longer group from here
+            score = _group_score(pieces) + best[j + 1]
+            if score > best[i]:
+                best[i], step[i] = score, j - i + 1
     out: list[str] = []
     joined = 0
     i = 0
-    while i < len(words):
-        best = 0
-        for j in range(min(len(words), i + _MAX_PIECES) - 1, i, -1):
-            pieces = words[i : j + 1]
-            if any(_core(p) != p for p in pieces[:-1]) or _core(pieces[0]) == "":
-                continue  # punctuation inside: separate words
-            if not any(_is_fragment(p) for p in pieces):
-                continue
-            if is_vietnamese_syllable(_core("".join(pieces))):
-                best = j
-                break
-        if best:
-            out.append("".join(words[i : best + 1]))
-            joined += best - i + 1
-            i = best + 1
-        else:
-            out.append(words[i])
-            i += 1
+    while i < n:
+        size = step[i]
+        out.append("".join(words[i : i + size]))
+        joined += size if size > 1 else 0
+        i += size
     return " ".join(out), joined
 
 
