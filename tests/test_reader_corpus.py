@@ -23,7 +23,7 @@ def test_reader_matches_the_golden(path, name, fmt):
 
 def test_every_format_of_every_report_is_there():
     formats = {fmt for _, _, fmt in FILES}
-    assert len(formats) == 7 and len(FILES) == 7 * 3
+    assert len(formats) == 7 and len(FILES) == 7 * 4
 
 
 def test_table_rows_are_body_under_the_section_of_the_table():
