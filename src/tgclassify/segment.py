@@ -457,6 +457,33 @@ def _distinct_blocks(lines: Iterable[str], size: int) -> Iterator[list[_Item]]:
         yield block
 
 
+_LIST_ITEM = re.compile(r"^[-–+•]\s+\S.*[.;:,]$")
+
+
+def _overrule(block: list[_Item], learned: list[bool]) -> list[bool]:
+    """Where the learned chrome filter may not decide: lines the format gives a structure
+    (headings, table rows, list items), numbered headings and titles, list items of the
+    text; and a short heading it flags is kept when a paragraph follows it (a section's
+    heading opens text, a menu item opens more menu)."""
+    out = list(learned)
+    for i, ((text, hint, _), noisy) in enumerate(zip(block, learned, strict=True)):
+        if not noisy:
+            continue
+        if (hint is not None or numbering_level(text) is not None or _LIST_ITEM.match(text)
+                or text.endswith(";")):  # an item of a list whose marks were drawn, not typed
+            out[i] = False
+            continue
+        level = heading_level(text)
+        if level == 1:
+            out[i] = False  # a title in capitals, a document's name
+        elif level is not None and i + 1 < len(block):
+            following = block[i + 1][0]
+            if len(following.split()) >= 12 and following.rstrip().endswith((".", ";", ":")) \
+                    and not is_noise(following):
+                out[i] = False
+    return out
+
+
 def _related_heading(text: str) -> bool:
     bare = re.sub(r"\s+", " ", re.sub(r"[^\w\s,]", " ", _fold(text))).strip(" ,")
     return bare in _RELATED_HEAD
@@ -517,6 +544,7 @@ def iter_paragraphs(lines: Iterable[str], *,
     for block in _distinct_blocks(lines, size):
         texts = [text for text, _, _ in block]
         learned = noise_filter(texts) if noise_filter is not None else [False] * len(block)
+        learned = _overrule(block, learned)
         for (text, hint, hint_level), noisy in zip(block, learned, strict=True):
             kind, level = classify_line(text, hint, hint_level, bool(noisy))
             if kind == "noise":
