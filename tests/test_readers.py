@@ -186,3 +186,37 @@ def test_docx_table_rows_keep_labels_with_figures_and_long_cells_apart(tmp_path)
     # no header row: a label with figures is one line, cells of text come out one by one
     assert lines == ["Tuyên truyền miệng: 24 hội nghị báo cáo viên", long_a.strip(), long_b.strip(),
                      "Ô gộp", "ô cuối"]
+
+
+def test_doc_is_converted_by_libreoffice_or_refused_with_what_to_install(tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    doc = Path(__file__).parent / "fixtures" / "reports" / "bc-tinh-2024.doc"
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed; apt-get install libreoffice-writer-nogui")
+    source = open_report(doc)
+    lines = list(source.lines())
+    assert "Bồi dưỡng đảng viên mới: 5 lớp, 412 học viên" in lines
+    assert source.warnings[0] == "old Word (.doc) file converted by LibreOffice"
+    monkeypatch.setenv("PATH", str(tmp_path))  # no soffice on this PATH
+    with pytest.raises(ReportReadError, match="apt-get install libreoffice-writer-nogui"):
+        read_report(doc)
+
+
+def test_doc_conversion_has_a_time_limit(tmp_path, monkeypatch):
+    import os
+    import time
+    from pathlib import Path
+
+    from tgclassify.readers import ReadLimits
+
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\nsleep 30\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    doc = Path(__file__).parent / "fixtures" / "reports" / "bc-tinh-2024.doc"
+    start = time.perf_counter()
+    with pytest.raises(ReportReadError, match="did not convert the .doc within 1 s"):
+        read_report(doc, limits=ReadLimits.default().replace(libreoffice_timeout_s=1))
+    assert time.perf_counter() - start < 5

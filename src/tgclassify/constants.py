@@ -149,7 +149,7 @@ DOCX_MAX_PART_BYTES = 128 * 1024 * 1024
 
 #: Element nesting in XML and HTML. Word nests tables in tables a few levels (depth < 40);
 #: real web pages reach 30-60. Deeper nesting is built to exhaust a parser.
-MAX_XML_DEPTH = 256
+MAX_XML_DEPTH = 200
 
 #: Pages of a PDF. The longest real report is a few hundred pages.
 PDF_MAX_PAGES = 3_000

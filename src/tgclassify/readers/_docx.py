@@ -148,6 +148,9 @@ def read_docx(path: Path, data: bytes, limits: ReadLimits) -> tuple[list[Line], 
                 NotImplementedError) as exc:
             raise ReportReadError(path, f"corrupt .docx ({type(exc).__name__}: {_short(exc)})") from exc
         except Exception as exc:  # lxml parse errors and the like: a damaged file
+            if "Excessive depth" in str(exc):  # libxml2's own guard can fire before ours
+                raise too_big(path, "XML nesting depth", 257, limits.max_xml_depth,
+                              "levels or more") from exc
             if type(exc).__module__.startswith("lxml"):
                 raise ReportReadError(path, f"corrupt .docx (bad XML: {_short(exc)})") from exc
             raise
