@@ -220,3 +220,23 @@ def test_doc_conversion_has_a_time_limit(tmp_path, monkeypatch):
     with pytest.raises(ReportReadError, match="did not convert the .doc within 1 s"):
         read_report(doc, limits=ReadLimits.default().replace(libreoffice_timeout_s=1))
     assert time.perf_counter() - start < 5
+
+
+def test_the_line_cleaner_is_the_normalization_cleaner_on_one_line():
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from tgclassify.normalize import clean_text
+
+    alphabet = st.sampled_from(list("aăâêôơưđ ÀẢỆ\t\n\r\x0b\x0c\x85\xa0\u2003\u2028\u2029\u200b"
+                                    "\ufeff\u00ad\u0301\u0323e"))
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet, max_size=40))
+    def check(text):
+        expected = re.sub(" +", " ", clean_text(text).replace("\n", " ")).strip()
+        assert clean_line(text) == expected
+
+    check()
