@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
@@ -161,7 +161,6 @@ if __name__ == "__main__":  # a quick look: python tests/reader_scoring.py
             print("   extra:", x[:100])
         for w in s.wrong[:8]:
             print("   wrong:", w[:200])
-    _ = asdict
 
 
 # --- chrome on web pages ---------------------------------------------------------------------------

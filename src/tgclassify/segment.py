@@ -489,7 +489,7 @@ def _related_heading(text: str) -> bool:
     return bare in _RELATED_HEAD
 
 
-def _headline_like(text: str, kind: str, level: int | None) -> bool:
+def _headline_like(text: str) -> bool:
     """A line in a list of other articles: a headline (short, no full stop), not a numbered
     heading of the report and not a paragraph."""
     return (len(text.split()) <= C.MAX_TITLE_WORDS and not text.rstrip().endswith((".", ":"))
@@ -549,7 +549,7 @@ def iter_paragraphs(lines: Iterable[str], *,
             kind, level = classify_line(text, hint, hint_level, bool(noisy))
             if kind == "noise":
                 related = related or _related_heading(text)
-            elif related and _headline_like(text, kind, level):
+            elif related and _headline_like(text):
                 kind, level = "noise", None
             else:
                 related = False

@@ -383,7 +383,7 @@ def _table_rows(segs: list[_Seg]) -> list[list[tuple[int, int, list[str]]]]:
     for row in rows:
         prev = merged[-1] if merged else None
         if (prev is not None and len(row) < len(bands) and all(c in prev for c in row)
-                and 0 < row_y(prev) - max(s.y for c in row.values() for s in c)
+                and 0 < _row_y(prev) - max(s.y for c in row.values() for s in c)
                 <= 1.3 * max(s.size for c in row.values() for s in c)):
             for col, cell in row.items():
                 prev[col].extend(cell)
@@ -405,7 +405,7 @@ def _cell_paragraphs(lines: list[_Seg]) -> list[str]:
     return out
 
 
-def row_y(row: dict[int, list[_Seg]]) -> float:
+def _row_y(row: dict[int, list[_Seg]]) -> float:
     return min(s.y for cell in row.values() for s in cell)
 
 

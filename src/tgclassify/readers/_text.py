@@ -148,10 +148,7 @@ def text_tables(lines: Iterable[str]) -> Iterator[Line]:
             if header is not None:
                 rows = [header, *rows]
             grid = [[(i, 1, [c] if c else []) for i, c in enumerate(row)] for row in rows]
-            out = table_lines(grid)
-            if header is not None and out and out[0] == header[0]:
-                out = out[1:]
-            yield from (Line(t, "body") for t in out)
+            yield from (Line(t, "body") for t in table_lines(grid))
             header = None if final else (header or rows[0])
         else:
             yield from (Line(raw) for raw, _ in run)
