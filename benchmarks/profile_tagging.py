@@ -49,7 +49,7 @@ STEPS: list[tuple[str, tuple[str, ...]]] = [
     ("scikit-learn pipeline/validation overhead", ("sklearn/",)),
     ("per-paragraph tags (_tags_of)", ("_tags_of",)),
     ("segmentation rules (segment.py)", ("tgclassify/segment.py",)),
-    ("reading (readers.py)", ("tgclassify/readers.py",)),
+    ("reading (readers/)", ("tgclassify/readers/",)),
     ("jsonl rendering (render.py)", ("tgclassify/render.py",)),
     ("process pool: pickling, queues, waiting", ("concurrent/futures", "multiprocessing/",
                                                 "pickle", "_parallel (tgclassify")),

@@ -81,3 +81,113 @@ def to_cp1258(text: str) -> bytes:
         base = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in tones))
         out.append(base + "".join(c for c in nfd if c in tones))
     return "".join(out).encode("cp1258")
+
+
+_W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_R_NS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+_MORE_NS = ('xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+            'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+            'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+            'xmlns:v="urn:schemas-microsoft-com:vml"')
+
+
+def _p(text: str, style: str | None = None, extra: str = "") -> str:
+    ppr = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    return f"<w:p>{ppr}<w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r>{extra}</w:p>"
+
+
+def write_docx_parts(path: Path, body: str, *, header: str | None = None, footer: str | None = None,
+                     footnotes: dict[str, str] | None = None, styles: str = "",
+                     extra_parts: dict[str, bytes] | None = None) -> Path:
+    """A .docx written part by part, so a test controls every piece of WordprocessingML."""
+    import zipfile
+
+    rels = ['<Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/relationships/styles" Target="styles.xml"/>']
+    parts = {"word/styles.xml": f'<w:styles {_W_NS}>{styles}</w:styles>'}
+    if header is not None:
+        rels.append('<Relationship Id="rIdH1" Type="http://schemas.openxmlformats.org/officeDocument/'
+                    '2006/relationships/header" Target="header1.xml"/>')
+        parts["word/header1.xml"] = f"<w:hdr {_W_NS}>{_p(header)}</w:hdr>"
+    if footer is not None:
+        rels.append('<Relationship Id="rIdF1" Type="http://schemas.openxmlformats.org/officeDocument/'
+                    '2006/relationships/footer" Target="footer1.xml"/>')
+        parts["word/footer1.xml"] = f"<w:ftr {_W_NS}>{_p(footer)}</w:ftr>"
+    if footnotes is not None:
+        rels.append('<Relationship Id="rIdFn" Type="http://schemas.openxmlformats.org/officeDocument/'
+                    '2006/relationships/footnotes" Target="footnotes.xml"/>')
+        notes = ['<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+                 '</w:footnote>']
+        notes += [f'<w:footnote w:id="{k}">{_p(v)}</w:footnote>' for k, v in footnotes.items()]
+        parts["word/footnotes.xml"] = f"<w:footnotes {_W_NS}>{''.join(notes)}</w:footnotes>"
+    parts["word/document.xml"] = (f"<w:document {_W_NS} {_R_NS} {_MORE_NS}><w:body>{body}"
+                                  "<w:sectPr/></w:body></w:document>")
+    parts["word/_rels/document.xml.rels"] = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(rels) + "</Relationships>")
+    parts["_rels/.rels"] = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+    parts["[Content_Types].xml"] = (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="xml" ContentType="application/xml"/></Types>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in parts.items():
+            zf.writestr(name, text.encode("utf-8") if isinstance(text, str) else text)
+        for name, data in (extra_parts or {}).items():
+            zf.writestr(name, data)
+    return path
+
+
+def deflate_repeated(chunk: bytes, times: int) -> tuple[bytes, int]:
+    """A raw deflate stream of ``chunk`` repeated ``times`` times, built without inflating it
+    all: one fully flushed block repeated (blocks after a full flush refer to nothing before
+    them). Returns the stream and the CRC-32 of the inflated data."""
+    import zlib
+
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = comp.compress(chunk) + comp.flush(zlib.Z_FULL_FLUSH)
+    tail = zlib.compressobj(9, zlib.DEFLATED, -15).flush(zlib.Z_FINISH)  # an empty final block
+    crc = 0
+    for _ in range(times):
+        crc = zlib.crc32(chunk, crc)
+    return block * times + tail, crc
+
+
+def docx_bomb(path: Path, inflated: int, *, declared: int | None = None) -> Path:
+    """A .docx whose document.xml inflates to ``inflated`` bytes (under 4 GiB) from a stream
+    about a thousand times smaller; ``declared`` makes the zip directory lie about the size."""
+    import struct
+    import zipfile
+
+    chunk = (b"<w:p><w:r><w:t>" + b"a" * 1000 + b"</w:t></w:r></w:p>") * 1000
+    times = max(1, inflated // len(chunk))
+    stream, crc = deflate_repeated(chunk, times)
+    size = len(chunk) * times
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("[Content_Types].xml", b"<Types/>")
+        zf.writestr("_rels/.rels", b'<Relationships xmlns="http://schemas.openxmlformats.org/'
+                    b'package/2006/relationships"/>')
+        zf.writestr("word/document.xml", stream)
+    data = bytearray(path.read_bytes())
+    name = b"word/document.xml"
+    usize = size if declared is None else declared
+    # local header: method at +8, crc +14, sizes +18/+22; central entry: method +10, crc +16...
+    local = data.find(b"PK\x03\x04")
+    while local != -1:
+        name_len = struct.unpack_from("<H", data, local + 26)[0]
+        if data[local + 30 : local + 30 + name_len] == name:
+            struct.pack_into("<HHHIII", data, local + 8, 8, 0, 0, crc, len(stream), usize)
+            break
+        local = data.find(b"PK\x03\x04", local + 4)
+    central = data.find(b"PK\x01\x02")
+    while central != -1:
+        name_len = struct.unpack_from("<H", data, central + 28)[0]
+        if data[central + 46 : central + 46 + name_len] == name:
+            struct.pack_into("<HHHIII", data, central + 10, 8, 0, 0, crc, len(stream), usize)
+            break
+        central = data.find(b"PK\x01\x02", central + 4)
+    path.write_bytes(bytes(data))
+    return path

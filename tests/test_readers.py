@@ -54,7 +54,7 @@ def test_bad_text_files_raise_clear_errors(tmp_path, content, reason):
 
 def test_unsupported_and_missing_files(tmp_path):
     (tmp_path / "a.doc").write_bytes(b"\xd0\xcf\x11\xe0junk")
-    with pytest.raises(ReportReadError, match="save it as .docx"):
+    with pytest.raises(ReportReadError, match="not a Word .doc file"):
         read_report(tmp_path / "a.doc")
     (tmp_path / "a.xlsx").write_bytes(b"PK")
     with pytest.raises(ReportReadError, match="unsupported file type"):
@@ -67,7 +67,8 @@ def test_huge_file_is_refused_before_parsing(tmp_path, monkeypatch):
     p = tmp_path / "big.html"
     p.write_text("<p>" + "chữ " * 1000 + "</p>", encoding="utf-8")
     monkeypatch.setattr(C, "MAX_DOCUMENT_BYTES", 100)
-    with pytest.raises(ReportReadError, match="too large"):
+    with pytest.raises(ReportReadError,
+                       match=r"file size is 6,007 bytes, limit 100 bytes \(60.1× the limit\)"):
         read_report(p)
 
 
@@ -182,5 +183,60 @@ def test_docx_table_rows_keep_labels_with_figures_and_long_cells_apart(tmp_path)
     merged.cell(0, 2).text = "ô cuối"
     d.save(str(tmp_path / "t.docx"))
     lines = read_report(tmp_path / "t.docx").splitlines()
-    assert lines == ["Tuyên truyền miệng – 24 hội nghị báo cáo viên", long_a.strip(), long_b.strip(),
-                     "Ô gộp – ô cuối"]
+    # no header row: a label with figures is one line, cells of text come out one by one
+    assert lines == ["Tuyên truyền miệng: 24 hội nghị báo cáo viên", long_a.strip(), long_b.strip(),
+                     "Ô gộp", "ô cuối"]
+
+
+def test_doc_is_converted_by_libreoffice_or_refused_with_what_to_install(tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    doc = Path(__file__).parent / "fixtures" / "reports" / "bc-tinh-2024.doc"
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed; apt-get install libreoffice-writer-nogui")
+    source = open_report(doc)
+    lines = list(source.lines())
+    assert "Bồi dưỡng đảng viên mới: 5 lớp, 412 học viên" in lines
+    assert source.warnings[0] == "old Word (.doc) file converted by LibreOffice"
+    monkeypatch.setenv("PATH", str(tmp_path))  # no soffice on this PATH
+    with pytest.raises(ReportReadError, match="apt-get install libreoffice-writer-nogui"):
+        read_report(doc)
+
+
+def test_doc_conversion_has_a_time_limit(tmp_path, monkeypatch):
+    import os
+    import time
+    from pathlib import Path
+
+    from tgclassify.readers import ReadLimits
+
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\nsleep 30\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    doc = Path(__file__).parent / "fixtures" / "reports" / "bc-tinh-2024.doc"
+    start = time.perf_counter()
+    with pytest.raises(ReportReadError, match="did not convert the .doc within 1 s"):
+        read_report(doc, limits=ReadLimits.default().replace(libreoffice_timeout_s=1))
+    assert time.perf_counter() - start < 5
+
+
+def test_the_line_cleaner_is_the_normalization_cleaner_on_one_line():
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from tgclassify.normalize import clean_text
+
+    alphabet = st.sampled_from(list("aăâêôơưđ ÀẢỆ\t\n\r\x0b\x0c\x85\xa0\u2003\u2028\u2029\u200b"
+                                    "\ufeff\u00ad\u0301\u0323e"))
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet, max_size=40))
+    def check(text):
+        expected = re.sub(" +", " ", clean_text(text).replace("\n", " ")).strip()
+        assert clean_line(text) == expected
+
+    check()

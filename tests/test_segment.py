@@ -57,7 +57,8 @@ def test_headings_nest_into_a_path(paragraphs):
     by_text = {p.text: p for p in paragraphs}
     p = by_text["Đội ngũ báo cáo viên huyện được bổ sung 6 đồng chí, duy trì nói chuyện thời sự "
                 "hằng tháng."]
-    assert p.heading == "1.1. Tuyên truyền miệng"
+    assert p.section == "1.1. Tuyên truyền miệng"
+    assert p.heading == "I. KẾT QUẢ NĂM 2021 > 1. Công tác tuyên truyền > 1.1. Tuyên truyền miệng"
     assert p.path == ("I. KẾT QUẢ NĂM 2021", "1. Công tác tuyên truyền", "1.1. Tuyên truyền miệng")
     last = by_text["Tiếp tục nâng cao chất lượng sinh hoạt chi bộ và công tác nắm bắt dư luận xã "
                    "hội."]
@@ -107,3 +108,43 @@ def test_iter_paragraphs_is_lazy():
     it = iter_paragraphs(lines())
     assert next(it).kind == "heading"
     assert next(it).kind == "body"
+
+
+def test_structure_from_the_reader_beats_the_text_rules():
+    from tgclassify.readers import Line
+
+    lines = [
+        Line("BÁO CÁO KẾT QUẢ CÔNG TÁC TUYÊN GIÁO NĂM 2024", "heading", 1),
+        Line("III. Giáo dục lý luận chính trị", "heading", 2),
+        Line("1. Các lớp bồi dưỡng", "heading", 3),
+        "Kết quả mở lớp trong năm như sau:",
+        Line("Bồi dưỡng nhận thức về Đảng: 3 lớp, 280 học viên", "body"),
+        Line("TRUNG CẤP LÝ LUẬN CHÍNH TRỊ - HÀNH CHÍNH", "body"),
+        "Các lớp đều bảo đảm chương trình, thời lượng theo quy định.",
+        Line("Ban Tuyên giáo Tỉnh ủy - Báo cáo số 45", "noise"),
+        Line("Kết quả nổi bật", "heading", 4),
+    ]
+    paragraphs = segment_report_lines(lines)
+    kinds = [p.kind for p in paragraphs]
+    assert kinds == ["heading", "heading", "heading", "body", "body", "body", "body", "noise", "heading"]
+    section = "III. Giáo dục lý luận chính trị > 1. Các lớp bồi dưỡng"
+    # table rows (even one in capitals) are body under the section the table sits in
+    assert all(p.heading == section for p in paragraphs[3:8])
+    assert paragraphs[8].heading == section  # a table never changed the section
+    assert paragraphs[8].path[-1] == "1. Các lớp bồi dưỡng"
+
+
+def segment_report_lines(lines):
+    return list(iter_paragraphs(lines))
+
+
+@pytest.mark.parametrize("line", [
+    "Kết quả các lớp bồi dưỡng lý luận chính trị trong năm như sau:",
+    "Cụ thể:", "Kết quả cụ thể:",
+])
+def test_a_line_opening_a_list_is_body(line):
+    assert heading_level(line) is None
+
+
+def test_a_numbered_line_ending_in_a_colon_is_still_a_heading():
+    assert heading_level("2. Công tác tuyên truyền miệng:") == 2

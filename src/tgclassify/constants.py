@@ -135,3 +135,61 @@ DOC_TYPE_GENRE = {
     "tieu_de": "headlines", "binh_luan": "commentary",
 }
 GENRES = ("news", "headlines", "commentary", "speech", "plan", "dispatch", "report")
+
+# === reading: structure, limits against hostile files, text checks ============================
+# (used by tgclassify/readers/ and segment.py; every limit can be overridden per call through
+# tgclassify.readers.ReadLimits)
+
+#: Sum of the sizes a .docx's zip central directory declares for its members. A real report with
+#: photos is under 50 MB inflated; a zip bomb declares (or inflates to) gigabytes.
+DOCX_MAX_INFLATED_BYTES = 512 * 1024 * 1024
+
+#: Inflated / compressed size of a whole .docx (checked once it inflates past
+#: DOCX_RATIO_MIN_BYTES). Word's XML compresses 5-30×, photos ~1×; a bomb is 1000× and more.
+DOCX_MAX_INFLATE_RATIO = 100
+
+#: Below this declared inflated size a high ratio is harmless (a short, repetitive document).
+DOCX_RATIO_MIN_BYTES = 16 * 1024 * 1024
+
+#: Members of a .docx zip. Word writes 10-40 parts plus one per image; tens of thousands of tiny
+#: members is a way to burn time and memory in the central directory alone.
+DOCX_MAX_MEMBERS = 5_000
+
+#: Bytes read from any one XML part (document, styles, headers, footnotes...). The body of a
+#: 300-page report is about 10 MB of XML.
+DOCX_MAX_PART_BYTES = 128 * 1024 * 1024
+
+#: Element nesting in XML and HTML. Word nests tables in tables a few levels (depth < 40);
+#: real web pages reach 30-60. Deeper nesting is built to exhaust a parser.
+MAX_XML_DEPTH = 200
+
+#: Pages of a PDF. The longest real report is a few hundred pages.
+PDF_MAX_PAGES = 3_000
+
+#: Bytes the compressed streams of a PDF inflate to in all (content, fonts, object streams).
+#: A 300-page report with embedded fonts inflates to under 100 MB.
+PDF_MAX_INFLATED_BYTES = 1024 * 1024 * 1024
+
+#: Size of an HTML page. A saved article page, even with inline images, is under 10 MB.
+HTML_MAX_BYTES = 64 * 1024 * 1024
+
+#: Paragraphs in one file. A report has hundreds; the throughput benchmark tags 100k paragraphs
+#: from one text file, so the cap leaves ten times that.
+MAX_PARAGRAPHS = 1_000_000
+
+#: Seconds LibreOffice may take to convert one .doc to .docx (a cold start takes 2-5 s; a long
+#: report 10 s more). A converter that hangs on a damaged file must not stop a batch.
+LIBREOFFICE_TIMEOUT_S = 120
+
+#: A table whose every cell row is at most this many characters long reads as statistics: rows
+#: are joined with the header ("Bồi dưỡng đảng viên mới: 3 lớp, 280 học viên"). Longer cells
+#: are paragraphs laid out in a table and come out one by one.
+TABLE_CELL_MAX_CHARS = 120
+
+#: Character check of extracted text (PDF text layers above all): share of Vietnamese-looking
+#: words that are fragments of a syllable ("T ổ ng k ế t"). Clean prose has under 2%; text
+#: whose glyphs were placed one by one has 20-60%.
+SPLIT_SYLLABLE_MAX_SHARE = 0.08
+
+#: ... and the words that must be seen before the share means anything.
+SPLIT_SYLLABLE_MIN_WORDS = 40

@@ -26,12 +26,15 @@ import enum
 import re
 import unicodedata
 import warnings
+from dataclasses import dataclass
 
 from .normalize import is_vietnamese_syllable
 
 __all__ = [
+    "LegacyCheck",
     "LegacyEncoding",
     "LegacyEncodingWarning",
+    "check_legacy",
     "decode_legacy",
     "detect_legacy",
     "encode_legacy",
@@ -334,6 +337,40 @@ class _Stats:
         return None
 
 
+@dataclass(frozen=True)
+class LegacyCheck:
+    """What the character statistics of a text say about legacy encodings.
+
+    ``encoding`` is the encoding to convert from, or None; ``unclear`` is True when the text
+    looks mangled but its encoding cannot be told (it is then left as it is). :attr:`note` is
+    the one sentence readers put in a file's warnings.
+    """
+
+    encoding: LegacyEncoding | None
+    unclear: bool = False
+
+    @property
+    def note(self) -> str | None:
+        if self.encoding is not None:
+            return f"legacy {self.encoding.value.upper()} encoding converted to Unicode"
+        if self.unclear:
+            return "text looks legacy-encoded (TCVN3/VNI) but the kind is unclear; left as it is"
+        return None
+
+
+def check_legacy(text: str) -> LegacyCheck:
+    """The one legacy-encoding detector: character statistics of ``text``, gathered once.
+
+    >>> check_legacy("C\xabng t\xb8c tuy\xaan truy\xd2n").encoding
+    <LegacyEncoding.TCVN3: 'tcvn3'>
+    >>> check_legacy("Công tác tuyên truyền")
+    LegacyCheck(encoding=None, unclear=False)
+    """
+    stats = _Stats(text)
+    encoding = stats.encoding()
+    return LegacyCheck(encoding, encoding is None and stats.looks_legacy())
+
+
 def detect_legacy(text: str) -> LegacyEncoding | None:
     """Tell from character statistics whether ``text`` is TCVN3 or VNI read as Latin-1.
 
@@ -342,7 +379,7 @@ def detect_legacy(text: str) -> LegacyEncoding | None:
     (comparably) under the other, and no word holds a Vietnamese letter outside Latin-1.
     Returns None for Unicode Vietnamese, English, other text, and text too short to tell.
     """
-    return _Stats(text).encoding()
+    return check_legacy(text).encoding
 
 
 def looks_legacy(text: str) -> bool:
@@ -352,7 +389,8 @@ def looks_legacy(text: str) -> bool:
     they are not Vietnamese syllables themselves but decode to one under TCVN3 or VNI, or
     they hold TCVN3 symbol codes (``¸ µ « ­ ®``...) between letters.
     """
-    return _Stats(text).looks_legacy()
+    check = check_legacy(text)
+    return check.encoding is not None or check.unclear
 
 
 def _looks_all_capitals(text: str) -> bool:
@@ -380,12 +418,11 @@ def fix_legacy_text(text: str, *, font_name: str | None = None) -> tuple[str, Le
         if _UNICODE_ONLY_RE.search(text):
             return text, None
         return decode_legacy(text, encoding, uppercase=is_uppercase_font(font_name)), encoding
-    stats = _Stats(text)
-    encoding = stats.encoding()
-    if encoding is not None:
-        uppercase = encoding is LegacyEncoding.TCVN3 and _looks_all_capitals(text)
-        return decode_legacy(text, encoding, uppercase=uppercase), encoding
-    if stats.looks_legacy():
+    check = check_legacy(text)
+    if check.encoding is not None:
+        uppercase = check.encoding is LegacyEncoding.TCVN3 and _looks_all_capitals(text)
+        return decode_legacy(text, check.encoding, uppercase=uppercase), check.encoding
+    if check.unclear:
         warnings.warn(
             "text looks like legacy-encoded Vietnamese (TCVN3 or VNI) but its encoding "
             f"cannot be told; left unconverted: {text[:60]!r}",

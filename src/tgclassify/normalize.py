@@ -28,7 +28,7 @@ import functools
 import re
 import unicodedata
 
-__all__ = ["fold_tone_style", "is_vietnamese_syllable", "normalize_text"]
+__all__ = ["clean_line", "clean_text", "fold_tone_style", "is_vietnamese_syllable", "normalize_text"]
 
 # The five Vietnamese tone marks as combining characters: huyền, sắc, ngã, hỏi, nặng.
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
@@ -206,6 +206,10 @@ _PARAGRAPH_BREAK_RE = re.compile("\r\n?|[\x85\u2029]")
 # Every Unicode space separator (Zs) and the in-paragraph breaks, collapsed in one pass.
 _SPACES_RE = re.compile("[ \t\x0b\x0c\xa0\u1680\u2000-\u200a\u2028\u202f\u205f\u3000]+")
 _TRAILING_SPACE_RE = re.compile(" +(?=\n|\\Z)")
+# Within one line: every space separator and every break, each to one plain space.
+_LINE_BREAKS_AND_SPACES_RE = re.compile(
+    "[\t\n\r\x0b\x0c\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+_MULTI_SPACE_RE = re.compile(" {2,}")
 _TONED_CHARS = "".join(_SPLIT_TONE)
 #: Distinct space-separated tokens whose folding is remembered (a few MB at most).
 TOKEN_CACHE_SIZE = 50_000
@@ -225,19 +229,16 @@ def _fold_match(match: re.Match[str]) -> str:
     return fold_tone_style(word)
 
 
-def normalize_text(text: str) -> str:
-    """Normalise a paragraph (or several, one per line) for classification.
+def clean_text(text: str) -> str:
+    """The light cleaning every text gets, readers and normalization alike.
 
-    - removes invisible format characters (Unicode category Cf: U+200B, U+200C, U+200D,
-      U+2060, U+FEFF, bidi controls...) and soft hyphens;
-    - returns NFC, whatever the input form;
-    - turns no-break and other odd spaces and tabs into a plain space and collapses runs of
-      spaces; keeps line breaks (``\\r\\n``, ``\\r``, U+2029 become ``\\n``) and strips the
-      trailing spaces of every line;
-    - puts the tone mark of every Vietnamese syllable in its canonical place
-      (see :func:`fold_tone_style`); other tokens are left as they are.
+    Invisible format characters out (Unicode category Cf: zero-width spaces and joiners, BOM,
+    bidi controls, soft hyphens), NFC, every odd space and tab turned into one plain space,
+    paragraph breaks (``\\r\\n``, ``\\r``, U+2029) turned into ``\\n``, trailing spaces of each
+    line stripped. Spelling is left as written.
 
-    The function is idempotent and accepts any ``str``.
+    >>> clean_text("Tuyên\\u200b  truyền\\u00a0miệng \\r\\nnăm")
+    'Tuyên truyền miệng\\nnăm'
     """
     if text.isascii():
         # No format characters, no decomposed or toned letters: only spacing can change.
@@ -250,7 +251,41 @@ def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _PARAGRAPH_BREAK_RE.sub("\n", text)
     text = _SPACES_RE.sub(" ", text)
-    text = _TRAILING_SPACE_RE.sub("", text)
+    return _TRAILING_SPACE_RE.sub("", text)
+
+
+def clean_line(line: str) -> str:
+    """:func:`clean_text` for one paragraph: any line break inside becomes a space, and both
+    ends are stripped. This is what a reader shows of a report's text.
+
+    >>> clean_line("  a\\u2003\\u2003b\\tc\\u00ad\\n ")
+    'a b c'
+    """
+    # the same characters as clean_text, in two cheap passes: readers call this on every line
+    if not line.isascii():
+        line = unicodedata.normalize("NFC", _FORMAT_CHARS_RE.sub("", line))
+    line = _LINE_BREAKS_AND_SPACES_RE.sub(" ", line)
+    if "  " in line:
+        line = _MULTI_SPACE_RE.sub(" ", line)
+    return line.strip()
+
+
+def normalize_text(text: str) -> str:
+    """Normalise a paragraph (or several, one per line) for classification.
+
+    - :func:`clean_text`: removes invisible format characters (Unicode category Cf: U+200B,
+      U+200C, U+200D, U+2060, U+FEFF, bidi controls...) and soft hyphens; returns NFC, whatever
+      the input form; turns no-break and other odd spaces and tabs into a plain space and
+      collapses runs of spaces; keeps line breaks (``\\r\\n``, ``\\r``, U+2029 become ``\\n``)
+      and strips the trailing spaces of every line;
+    - puts the tone mark of every Vietnamese syllable in its canonical place
+      (see :func:`fold_tone_style`); other tokens are left as they are.
+
+    The function is idempotent and accepts any ``str``.
+    """
+    text = clean_text(text)
+    if text.isascii():
+        return text
     # Space-separated tokens repeat heavily (Zipf), so folding them through a cache is several
     # times faster than one regex callback per word; token edges are spaces or line ends, which
     # the pattern's lookarounds treat exactly as the string's ends.

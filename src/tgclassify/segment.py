@@ -23,8 +23,11 @@ from dataclasses import dataclass, field
 
 from . import constants as C
 
-__all__ = ["Paragraph", "heading_level", "is_noise", "iter_paragraphs", "section_context",
-           "segment_report"]
+__all__ = ["HEADING_SEPARATOR", "Paragraph", "classify_line", "heading_level", "is_noise",
+           "iter_paragraphs", "numbering_level", "section_context", "segment_report"]
+
+#: Joins the headings of a section path in :attr:`Paragraph.heading`.
+HEADING_SEPARATOR = " > "
 
 
 @dataclass(frozen=True)
@@ -32,8 +35,10 @@ class Paragraph:
     """One paragraph of a report.
 
     ``index`` is the position among the report's lines (noise included, repeats excluded);
-    ``kind`` is ``"heading"``, ``"body"`` or ``"noise"``; ``heading`` is the nearest heading
-    above it (None before the first); ``path`` holds the open headings from the outermost in.
+    ``kind`` is ``"heading"``, ``"body"`` or ``"noise"``; ``heading`` is the full section path
+    above it, outermost first, joined by ``" > "`` (``"III. Giáo dục lý luận chính trị > 1.
+    Lớp bồi dưỡng"``; None before the first heading); ``path`` holds the same headings as a
+    tuple. A heading's own path holds only the headings above it.
     """
 
     index: int
@@ -41,6 +46,11 @@ class Paragraph:
     kind: str
     heading: str | None = None
     path: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def section(self) -> str | None:
+        """The nearest heading above this paragraph (None before the first)."""
+        return self.path[-1] if self.path else None
 
     @property
     def context(self) -> str:
@@ -137,6 +147,136 @@ _CAPTION_VERB = re.compile(
     r"biểu diễn|tại|trình bày|chủ trì|quang cảnh)\b", re.I)
 
 
+# --- chrome that needs more than one pattern ------------------------------------------------------
+
+# The issuing body at the top of an official document, alone or run together with its number or
+# the national motto and date as a PDF extracts them ("ĐẢNG BỘ TỈNH QUẢNG NAM BAN TUYÊN GIÁO *
+# Số 312-BC/BTGTU"). Capitals only, so a sentence about the body is never caught.
+_ISSUER = re.compile(
+    r"^(?:ĐẢNG BỘ (?:TỈNH|HUYỆN|THÀNH PHỐ|THỊ XÃ|QUẬN|XÃ|PHƯỜNG|THỊ TRẤN|KHỐI|CÔNG TY|TẬP ĐOÀN)"
+    r"|(?:TỈNH|HUYỆN|THÀNH|THỊ|QUẬN|ĐẢNG) [UỦ]Y|BAN CHẤP HÀNH|BAN THƯỜNG VỤ|BAN TUYÊN GIÁO|"
+    r"[UỦ]Y BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|MẶT TRẬN TỔ QUỐC)\b")
+_MOTTO_START = re.compile(r"^(?:ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG H[OÒ]À XÃ HỘI CHỦ NGHĨA VIỆT NAM)\b")
+_DOC_NUMBER = re.compile(r"\bSố\s*:?\s*\d+\s*[-/]\s*[A-ZĐ]{1,5}\s*/\s*[A-ZĐ]")
+_DATE_LINE = re.compile(r"^.{2,40},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm(?:\s+\d{4})?\.?$", re.I)
+# "- Ban Tuyên giáo Trung ương," in the list of recipients: short, ends with a comma or semicolon
+_RECIPIENT = re.compile(r"^[-–+•]\s*(?:ban|sở|các|thường trực|văn phòng|đảng ủy|đảng uỷ|huyện ủy|"
+                        r"huyện uỷ|tỉnh ủy|tỉnh uỷ|thành ủy|thành uỷ|ủy ban|uỷ ban|báo|đài|lưu)\b"
+                        r"[^.;:]{0,60}[,;]$", re.I)
+
+# A site's name as its banner shows it, a slogan banner, a publication's masthead.
+_BANNER = re.compile(
+    r"^(?:(?:cổng|trang) thông tin điện tử|báo điện tử|tạp chí điện tử|trang tin điện tử|"
+    r"website|cổng thông tin|(?:nhiệt liệt )?chào mừng (?:kỷ niệm|đại hội|năm mới|thành công))\b", re.I)
+_MASTHEAD = re.compile(r"^(?:TẠP CHÍ|BÁO(?! CÁO)|ĐÀI|BẢN TIN|TRANG TIN)\s+[A-ZĐÀ-Ỹ\s-]{2,60}$")
+
+# Menus read as one line ("Trang chủ Giới thiệu Tin tức - Sự kiện Văn bản Liên hệ").
+_MENU_ITEMS = tuple(_fold(s) for s in (
+    "trang chủ", "trang nhất", "giới thiệu", "tin tức", "sự kiện", "văn bản", "liên hệ", "thời sự",
+    "chính trị", "kinh tế", "văn hóa", "văn hoá", "xã hội", "thể thao", "pháp luật", "quốc phòng",
+    "an ninh", "tin hoạt động", "hoạt động", "chỉ đạo", "tài liệu", "hỏi đáp", "sơ đồ", "đăng nhập",
+    "tìm kiếm", "thư viện", "ảnh", "video", "multimedia", "media", "lịch công tác", "góp ý",
+    "xây dựng đảng", "tuyên giáo", "english", "tiếng việt"))
+_MENU_ANCHORS = frozenset(_fold(s) for s in ("trang chủ", "trang nhất", "giới thiệu", "liên hệ",
+                                             "đăng nhập", "tìm kiếm"))
+
+# Breadcrumbs without "Trang chủ": short pieces joined by > › » / with spaces around.
+_BREADCRUMB = re.compile(r"^[^.;:!?]{1,40}(?:\s(?:>|>>|›|»|/|\|)\s[^.;:!?]{1,40}){1,5}$")
+
+# A line made of date and time words only: weekday, date, time, time zone, "cập nhật".
+_TIME_WORDS = frozenset(_fold(w) for w in (
+    "thứ", "hai", "ba", "tư", "năm", "sáu", "bảy", "chủ", "nhật", "ngày", "tháng", "lúc", "giờ",
+    "phút", "cập", "nhật", "đăng", "sáng", "chiều", "tối", "trưa", "gmt", "utc", "am", "pm", "sa",
+    "ch", "h", "g", "lượt", "xem", "đọc", "mon", "tue", "wed", "thu", "fri", "sat", "sun",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "posted",
+    "updated", "published"))
+_TIME_TOKEN = re.compile(r"^(?:\d{1,4}(?:[/.\-:h']\d{1,4}){0,3}'?|\+\d{1,2}(?::?\d\d)?|[|,\-–—()':+]+)$")
+_HAS_DATE_OR_TIME = re.compile(r"\d{1,2}[/.\-]\d{1,2}(?:[/.\-]\d{2,4})?|\d{1,2}[:h]\d{2}")
+
+_HASHTAGS = re.compile(r"^(?:#[^\s#]+[\s,]*)+$")
+_DOWNLOAD = re.compile(
+    r"^(?:>>?\s*|»\s*)?(?:tải về|tải xuống|tải văn bản|tải file|tải tệp|tải tài liệu|download|"
+    r"file đính kèm|tệp đính kèm|tập tin đính kèm|văn bản đính kèm|đính kèm)\b", re.I)
+_FILE_NAME = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|zip|rar)\b", re.I)
+_READ_MORE = re.compile(r"^(?:>>?\s*|»\s*)?(?:xem thêm|đọc thêm|xem tiếp|tin liên quan|bài liên quan|"
+                        r"tin, bài liên quan|tin bài liên quan)\s*[:>»]", re.I)
+_WEATHER = re.compile(r"-?\d{1,2}\s*°\s*[CF]\b")
+_READER_QUESTION = re.compile(r"^bạn\b.{0,80}\?$|^đăng ký nhận (?:bản tin|tin|thông tin)\b", re.I)
+# a byline: a name (with a title) and the writer's unit, or a name with "(tổng hợp)"
+_BYLINE = re.compile(
+    r"^(?:(?:TS|ThS|PGS\.?\s*TS|GS|NCS|CN|KS|BS|Đại tá|Thượng tá|Trung tá)\.?\s+)?"
+    r"(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*\s+){1,3}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\s*"
+    r"(?:[-–(,]\s*(?:Trung tâm|Học viện|Trường|Ban|Báo|Đài|Sở|Huyện|Tỉnh|Thành|Phòng|Văn phòng|"
+    r"Tạp chí|Viện|CTV|PV|tổng hợp|theo)\b.{0,60}\)?)$")
+# pen names in capitals ("TÚ ANH", "MINH ĐỨC"): two or three common name syllables
+_NAME_SYLLABLES = frozenset(_fold(w) for w in ["an", "anh", "ánh", "bảo", "bích", "bình", "cường", "chi", "chung", "công", "cúc", "dung", "dũng", "duy", "dương", "đạt", "điệp", "định", "đông", "đức", "giang", "hà", "hải", "hạnh", "hằng", "hân", "hiền", "hiếu", "hòa", "hoà", "hoa", "hoài", "hoàng", "hồng", "huệ", "hùng", "hưng", "hương", "hường", "huy", "huyền", "khánh", "khang", "khoa", "kiên", "kim", "lam", "lan", "lâm", "linh", "loan", "long", "lộc", "lực", "mai", "minh", "my", "mỹ", "nam", "nga", "ngân", "nghĩa", "ngọc", "nguyên", "nhàn", "nhung", "oanh", "phong", "phú", "phúc", "phương", "phượng", "quang", "quân", "quế", "quốc", "quý", "quyên", "quỳnh", "sơn", "tâm", "tân", "thái", "thắm", "thắng", "thanh", "thành", "thảo", "thu", "thuận", "thùy", "thuỳ", "thủy", "thuỷ", "thúy", "thư", "thương", "tiến", "toàn", "trang", "trâm", "trí", "trung", "tú", "tuấn", "tùng", "tuyết", "uyên", "vân", "việt", "vinh", "vũ", "xuân", "yến", "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ", "hồ", "ngô", "dương", "lý", "văn", "thị", "hữu", "đình"])
+# a heading over a list of links to other articles: what follows it, short, is chrome too
+_RELATED_HEAD = frozenset(_fold(s) for s in (
+    "tin liên quan", "bài liên quan", "tin, bài liên quan", "tin bài liên quan", "các tin khác",
+    "tin khác", "tin cùng chuyên mục", "có thể bạn quan tâm", "đọc nhiều nhất", "xem nhiều nhất",
+    "tin mới", "tin mới nhất", "tin nổi bật", "bài viết khác", "các bài viết khác", "tin đã đưa",
+    "các tin đã đưa", "tin tức khác", "xem thêm", "đọc thêm", "liên kết website"))
+
+
+def _is_menu_line(folded_words: list[str]) -> bool:
+    text = " ".join(folded_words)
+    if len(folded_words) < 4 or not any(a in text for a in _MENU_ANCHORS):
+        return False
+    covered = 0
+    found = 0
+    for item in sorted(_MENU_ITEMS, key=len, reverse=True):
+        count = text.count(item)
+        if count:
+            found += count
+            covered += count * len(item.split())
+            text = text.replace(item, " ")
+    return found >= 3 and covered >= 0.7 * len(folded_words)
+
+
+def _is_timestamp(text: str, folded: str) -> bool:
+    if not _HAS_DATE_OR_TIME.search(text):
+        return False
+    for token in re.split(r"[\s,|]+", folded.replace("(", " ").replace(")", " ")):
+        token = token.strip(":.")
+        if token and token not in _TIME_WORDS and not _TIME_TOKEN.match(token) and token != "gmt+7":
+            return False
+    return True
+
+
+def _is_pen_name(text: str, words: list[str]) -> bool:
+    return (2 <= len(words) <= 3 and text.isupper()
+            and all(_fold(w) in _NAME_SYLLABLES for w in words))
+
+
+def _furniture_or_chrome(text: str, words: list[str], folded: str) -> bool:
+    """The multi-pattern checks of :func:`is_noise`."""
+    n = len(words)
+    if _ISSUER.match(text) and (
+            (text.isupper() and len([w for w in words if w not in "-–"]) <= 7)
+            or (n <= 14 and (_DOC_NUMBER.search(text) or "*" in text))):
+        return True  # a heading about the body ("ĐẢNG BỘ HUYỆN TRIỂN KHAI ...") is longer
+    if n <= 18 and _MOTTO_START.match(text):
+        return True
+    if _DATE_LINE.match(text) or (n <= 7 and _RECIPIENT.match(text)):
+        return True
+    if n <= 25 and not text.endswith(".") and _BANNER.match(text):
+        return True
+    if n <= 8 and _MASTHEAD.match(text):
+        return True
+    folded_words = re.sub(r"[^\w\s]", " ", folded).split()
+    if n <= 20 and _is_menu_line(folded_words):
+        return True
+    if n <= 16 and _BREADCRUMB.match(text) and not re.search(r"\d", text):
+        return True
+    if n <= 16 and _is_timestamp(text, folded):
+        return True
+    if _HASHTAGS.match(text) or (n <= 20 and (_DOWNLOAD.match(text) or _READ_MORE.match(text))):
+        return True
+    if n <= 10 and (_FILE_NAME.search(text) or _WEATHER.search(text) or _READER_QUESTION.match(text)):
+        return True
+    return bool(n <= 14 and _BYLINE.match(text)) or _is_pen_name(text, words)
+
+
 def is_noise(line: str) -> bool:
     """True when a line is web-page chrome or page furniture rather than report content.
 
@@ -160,6 +300,8 @@ def is_noise(line: str) -> bool:
         if pattern.search(text):
             return True
     if len(words) <= 12 and (_WEB_ADDRESS.search(text) or _STREET_ADDRESS.match(text)):
+        return True
+    if _furniture_or_chrome(text, words, folded):
         return True
     if len(words) <= 5 and _NAME_LINE.match(text) and not _looks_like_title(text):
         return True
@@ -202,13 +344,37 @@ def _upper_ratio(text: str) -> float:
     return sum(ch.isupper() for ch in letters) / len(letters)
 
 
+def numbering_level(line: str) -> int | None:
+    """The level a heading's numbering gives it: "I." 1, "1." 2, "1.1." 3, "a)" 4; else None.
+
+    >>> numbering_level("II. CÔNG TÁC KHOA GIÁO"), numbering_level("2.1. Báo chí"), numbering_level("Báo chí")
+    (1, 3, None)
+    """
+    text = line.strip()
+    if _ROMAN.match(text) or (_PART.match(text) and _upper_ratio(text) > 0.5):
+        return 1
+    if _SUBNUMBERED.match(text):
+        return 3
+    if _NUMBERED.match(text) and not re.match(r"^\d{1,2}\.\d", text):
+        return 2
+    if _LETTERED.match(text):
+        return 4
+    return None
+
+
 def heading_level(line: str) -> int | None:
     """The level of a heading line (1 = outermost), or None when the line is not a heading.
+
+    These are the text rules, for formats that say nothing about structure (plain text, PDF,
+    a .docx typed without heading styles). A line ending in ":" opens a list or a table and is
+    body text unless it is numbered.
 
     >>> heading_level("I. KẾT QUẢ ĐẠT ĐƯỢC"), heading_level("2. Công tác khoa giáo")
     (1, 2)
     >>> heading_level("a) Về tuyên truyền miệng"), heading_level("Năm 2023, toàn tỉnh tổ chức 45 hội nghị.")
     (4, None)
+    >>> heading_level("Kết quả các lớp bồi dưỡng lý luận chính trị như sau:") is None
+    True
     """
     text = line.strip()
     if not text or len(text) > C.MAX_HEADING_CHARS:
@@ -217,14 +383,13 @@ def heading_level(line: str) -> int | None:
     short = len(words) <= C.MAX_TITLE_WORDS + 6
     ends_sentence = bool(re.search(r"[.;!?…]$", text)) and not text.endswith(":")
     # a numbered line is a heading unless it is a full sentence of a list
-    if _ROMAN.match(text) or (_PART.match(text) and _upper_ratio(text) > 0.5):
+    numbered = numbering_level(text)
+    if numbered == 1:
         return 1 if short or not ends_sentence else None
-    if _SUBNUMBERED.match(text):
-        return 3 if short and not ends_sentence else None
-    if _NUMBERED.match(text) and not re.match(r"^\d{1,2}\.\d", text):
-        return 2 if short and not ends_sentence else None
-    if _LETTERED.match(text):
-        return 4 if short and not ends_sentence else None
+    if numbered is not None:
+        return numbered if short and not ends_sentence else None
+    if text.endswith(":"):
+        return None  # "... như sau:" leads into a list or a table
     if _upper_ratio(text) > 0.9 and len(words) >= 2:
         return 1
     if _DOC_TITLE.match(text) and not ends_sentence:
@@ -267,10 +432,15 @@ def section_context(kinds_and_texts: Iterable[tuple[str, str]]) -> list[tuple[st
     return out
 
 
-def _distinct_blocks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
-    """Stripped, non-empty lines in blocks of ``size``, exact repeats removed."""
+_Item = tuple[str, str | None, int | None]
+
+
+def _distinct_blocks(lines: Iterable[str], size: int) -> Iterator[list[_Item]]:
+    """(text, structural kind, level) of stripped, non-empty lines in blocks of ``size``,
+    exact repeats removed. Kind and level come from a reader's
+    :class:`~tgclassify.readers.Line`; a plain ``str`` has neither."""
     seen: set[bytes] = set()
-    block: list[str] = []
+    block: list[_Item] = []
     for raw in lines:
         text = raw.strip()
         if not text:
@@ -279,12 +449,79 @@ def _distinct_blocks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
         if digest in seen:
             continue
         seen.add(digest)
-        block.append(text)
+        block.append((str(text), getattr(raw, "kind", None), getattr(raw, "level", None)))
         if len(block) >= size:
             yield block
             block = []
     if block:
         yield block
+
+
+_LIST_ITEM = re.compile(r"^[-–+•]\s+\S.*[.;:,]$")
+
+
+def _overrule(block: list[_Item], learned: list[bool]) -> list[bool]:
+    """Where the learned chrome filter may not decide: lines the format gives a structure
+    (headings, table rows, list items), numbered headings and titles, list items of the
+    text; and a short heading it flags is kept when a paragraph follows it (a section's
+    heading opens text, a menu item opens more menu)."""
+    out = list(learned)
+    for i, ((text, hint, _), noisy) in enumerate(zip(block, learned, strict=True)):
+        if not noisy:
+            continue
+        if (hint is not None or numbering_level(text) is not None or _LIST_ITEM.match(text)
+                or text.endswith(";")):  # an item of a list whose marks were drawn, not typed
+            out[i] = False
+            continue
+        level = heading_level(text)
+        if level == 1:
+            out[i] = False  # a title in capitals, a document's name
+        elif level is not None and i + 1 < len(block):
+            following = block[i + 1][0]
+            if len(following.split()) >= 12 and following.rstrip().endswith((".", ";", ":")) \
+                    and not is_noise(following):
+                out[i] = False
+    return out
+
+
+def _related_heading(text: str) -> bool:
+    bare = re.sub(r"\s+", " ", re.sub(r"[^\w\s,]", " ", _fold(text))).strip(" ,")
+    return bare in _RELATED_HEAD
+
+
+def _headline_like(text: str) -> bool:
+    """A line in a list of other articles: a headline (short, no full stop), not a numbered
+    heading of the report and not a paragraph."""
+    return (len(text.split()) <= C.MAX_TITLE_WORDS and not text.rstrip().endswith((".", ":"))
+            and numbering_level(text) is None)
+
+
+def classify_line(text: str, hint: str | None = None, hint_level: int | None = None,
+                  learned_noise: bool = False) -> tuple[str, int | None]:
+    """Kind and heading level of one line, from the format's structure where it has any and
+    the text rules otherwise.
+
+    * chrome by the rules (or the format: page headers, captions) is noise, whatever else;
+    * a line the format marks as body (a table row, a list item, a note) is never a heading;
+    * a heading by the format (a style, an outline level, ``h1``-``h6``) takes the level its
+      numbering gives ("I." 1, "1." 2, "1.1." 3, "a)" 4), else the format's level;
+    * otherwise the text rules of :func:`heading_level` decide.
+
+    The learned noise filter (``learned_noise``) is not asked about the format's headings.
+
+    >>> classify_line("Trung cấp lý luận chính trị - hành chính: 2 lớp, 115 học viên", "body")
+    ('body', None)
+    >>> classify_line("III. Giáo dục lý luận chính trị", "heading", 2)
+    ('heading', 1)
+    """
+    if hint == "noise" or is_noise(text) or (learned_noise and hint != "heading"):
+        return "noise", None
+    if hint == "body":
+        return "body", None
+    if hint == "heading":
+        return "heading", numbering_level(text) or hint_level or heading_level(text) or 3
+    level = heading_level(text)
+    return ("heading", level) if level is not None else ("body", None)
 
 
 def iter_paragraphs(lines: Iterable[str], *,
@@ -293,24 +530,31 @@ def iter_paragraphs(lines: Iterable[str], *,
     """Segment a stream of lines lazily; memory does not grow with the report's length
     (beyond one 16-byte digest per distinct paragraph for the repeat check).
 
+    ``lines`` are strings, or the :class:`~tgclassify.readers.Line` objects of a reader, whose
+    structural kind and level are used (see :func:`classify_line`). Lines of a table are body
+    text and never change the section a paragraph sits in.
+
     ``noise_filter`` (e.g. a trained :class:`~tgclassify.noise.NoiseFilter`) is asked about
     blocks of lines and marks more lines as noise than the rules alone.
     """
     stack = _SectionStack()
     index = 0
     size = 1 if noise_filter is None else C.SEGMENT_BLOCK
+    related = False  # inside a list of other articles ("Tin liên quan" and what follows)
     for block in _distinct_blocks(lines, size):
-        learned = noise_filter(block) if noise_filter is not None else [False] * len(block)
-        for text, noisy in zip(block, learned, strict=True):
-            level = None
-            if noisy or is_noise(text):
-                kind = "noise"
-            elif (level := heading_level(text)) is not None:
-                kind = "heading"
+        texts = [text for text, _, _ in block]
+        learned = noise_filter(texts) if noise_filter is not None else [False] * len(block)
+        learned = _overrule(block, learned)
+        for (text, hint, hint_level), noisy in zip(block, learned, strict=True):
+            kind, level = classify_line(text, hint, hint_level, bool(noisy))
+            if kind == "noise":
+                related = related or _related_heading(text)
+            elif related and _headline_like(text):
+                kind, level = "noise", None
             else:
-                kind = "body"
+                related = False
             path = stack.path()
-            heading = path[-1] if path else None
+            heading = HEADING_SEPARATOR.join(path) if path else None
             yield Paragraph(index, text, kind, heading, path)
             if kind == "heading":
                 stack.push(level or 3, text)
@@ -320,8 +564,8 @@ def iter_paragraphs(lines: Iterable[str], *,
 def segment_report(text: str) -> list[Paragraph]:
     """Split a report's text (one paragraph per line) into an ordered list of paragraphs.
 
-    >>> [(p.kind, p.heading) for p in segment_report("I. CÔNG TÁC KHOA GIÁO\\nPhản hồi\\n"
-    ...     "Tỉnh tổ chức tốt kỳ thi tốt nghiệp trung học phổ thông năm 2023.")]
-    [('heading', None), ('noise', 'I. CÔNG TÁC KHOA GIÁO'), ('body', 'I. CÔNG TÁC KHOA GIÁO')]
+    >>> [(p.kind, p.heading) for p in segment_report("I. CÔNG TÁC KHOA GIÁO\\n1. Giáo dục\\n"
+    ...     "Phản hồi\\nTỉnh tổ chức tốt kỳ thi tốt nghiệp trung học phổ thông năm 2023.")]
+    [('heading', None), ('heading', 'I. CÔNG TÁC KHOA GIÁO'), ('noise', 'I. CÔNG TÁC KHOA GIÁO > 1. Giáo dục'), ('body', 'I. CÔNG TÁC KHOA GIÁO > 1. Giáo dục')]
     """
     return list(iter_paragraphs(text.splitlines()))
