@@ -123,3 +123,20 @@ UNSURE_PER_REPORT = 5
 
 #: Alternatives shown beside the predicted labels.
 TOP_ALTERNATIVES = 3
+
+# --- word segmentation (wordseg.py) --------------------------------------------------------
+# The caches of :class:`tgclassify.wordseg.WordSegmenter`. Each is emptied whole when full: a
+# cache that is full again later only costs recomputation, never a different result.
+
+#: Distinct syllables remembered with their feature weights. Vietnamese has ~7,000 syllables in
+#: use; the rest are names, numbers and codes. 200k records of ~300 bytes: ~60 MB at worst.
+WORDSEG_SYLLABLE_CACHE = 200_000
+
+#: Distinct whitespace-separated chunks remembered with their syllables (most chunks are one
+#: syllable; the rest carry punctuation, "tỉnh," or "(2023)."). Same bound, same reason.
+WORDSEG_CHUNK_CACHE = 200_000
+
+#: Distinct pairs of neighbouring syllables remembered with their scores and bigram lookups.
+#: The 1.4 M-character corpus has ~72k distinct pairs; 500k entries of ~200 bytes: ~100 MB.
+WORDSEG_PAIR_CACHE = 500_000
+# --- end of word segmentation ----------------------------------------------------------------

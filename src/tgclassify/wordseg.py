@@ -1,0 +1,598 @@
+"""Exact, fast Vietnamese word segmentation: pyvi's tokenizer re-implemented.
+
+:meth:`WordSegmenter.segment` returns what ``pyvi.ViTokenizer.tokenize`` returns, for any
+string, several times faster. pyvi cuts the text into syllables with one regular expression,
+describes each syllable by a dict of features (the syllable lowercased, its neighbours,
+title/upper/digit flags, whether the syllable bigram and trigram are in pyvi's word list), tags
+every syllable B_W / I_W with a two-label linear-chain CRF (python-crfsuite) and joins an I_W
+syllable to the one before with "_" unless punctuation, a digit or a capital stops it. Here:
+
+- The CRF's weights come from the installed pyvi itself: its model file ``models/pyvi3.pkl`` is
+  a pickled ``sklearn_crfsuite.CRF`` that carries the crfsuite model file as bytes. They are
+  read without importing pyvi (which costs ~2 s through scikit-learn) and without unpickling
+  anything (the bytes are found by walking the pickle's opcodes), parsed from crfsuite's binary
+  format, and kept in a small JSON file in a per-user cache, keyed by pyvi's version and the
+  SHA-256 of the model file and checked before use. pyvi's word list ``models/words.txt`` is
+  read as it is. Nothing of pyvi's model is stored in this repository.
+- What a syllable's features contribute is computed once per distinct syllable, and what a
+  pair of neighbouring syllables contributes once per distinct pair, in bounded caches.
+- The two-label Viterbi runs on plain Python floats.
+
+Exactness holds by construction, not by luck: crfsuite adds the weights of a syllable's
+attributes to its two label scores one at a time, in the order of pyvi's feature dict (absent
+attributes and false flags add nothing), then runs Viterbi with a strict ``<`` so that ties
+keep the lower label. :class:`WordSegmenter` adds the same doubles in the same order and
+compares the same way, so every score is bit-for-bit crfsuite's and every decision the same.
+The quirks are kept: crfsuite reads attribute names as C strings (cut at the first NUL), a
+text without syllables comes back unchanged (not NFC-normalized), "\\n" is a syllable, and a
+text that cannot be encoded as UTF-8 (lone surrogates) is refused (pyvi fails on it too, with
+an error from inside python-crfsuite; here it is the ``UnicodeEncodeError``).
+
+>>> seg = get_segmenter()
+>>> seg.segment("Ban Tuyên giáo Tỉnh ủy tổ chức hội nghị báo cáo viên")
+'Ban Tuyên_giáo Tỉnh_ủy tổ_chức hội_nghị báo_cáo_viên'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import pickletools
+import re
+import string
+import struct
+import tempfile
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import metadata, util
+from pathlib import Path
+from typing import Any
+
+from . import constants as C
+from .errors import TgclassifyError
+
+__all__ = ["SegmenterModel", "WordSegmenter", "WordSegmenterError", "get_segmenter", "segment"]
+
+
+class WordSegmenterError(TgclassifyError):
+    """pyvi's model could not be found or read."""
+
+
+# --- pyvi's syllabification, exactly -------------------------------------------------------
+
+# The alternatives of pyvi's ``ViTokenizer.sylabelize``, in its order (the first that matches at
+# a position wins), with its inner groups made non-capturing so that ``findall`` returns whole
+# matches: the same matches, as pyvi keeps only group 1, the whole match.
+_ABBREVIATIONS = [r"[A-ZĐ]+\.", r"Tp\.", r"Mr\.", r"Mrs\.", r"Ms\.", r"Dr\.", r"ThS\."]
+_SPECIALS = [r"==>", r"->", r"\.\.\.", r">>", "\n"]
+_WEB = r"\w+://[^\s]+"
+_EMAIL = r"(?:[a-zA-Z0-9_.+-]+@(?:[a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+)"
+_DIGIT = r"\d+(?:[\.,_]\d+)+"
+_NON_WORD = r"[^\w\s]"
+_WORD = r"\w+"
+_SYLLABLE = re.compile("|".join([*_ABBREVIATIONS, *_SPECIALS, _WEB, _EMAIL, _DIGIT, _NON_WORD,
+                                 _WORD]))
+# Why the fast path in :meth:`WordSegmenter._records` may skip that expression:
+# - no match contains whitespace other than the "\n" special, nor looks behind or at the ends of
+#   the string, so the syllables of a text are those of its whitespace-separated chunks in turn
+#   (``str.split()`` and ``\s`` both use ``Py_UNICODE_ISSPACE``);
+# - a chunk of ``\w`` characters other than "_" (``str.isalnum()`` tests the same
+#   ``Py_UNICODE_ISALNUM`` as ``\w``) holds no ".", ":", "@", ",", "_", "=", "-" or ">", so no
+#   alternative before ``\w+`` can match in it, and ``\w+`` takes it whole.
+
+# pyvi's post-processing tests ``token in string.punctuation``: a substring test, kept as is.
+_PUNCTUATION = string.punctuation
+
+# pyvi's model labels
+_BEGIN, _INSIDE = "B_W", "I_W"
+
+# Attribute names of pyvi's feature dict (``ViTokenizer.word2features``); python-crfsuite turns a
+# string value into the attribute "name:value" and a bool into the attribute "name" of weight
+# 1.0 or 0.0.
+_A_BIAS = "bias"
+_A_LOWER, _A_UPPER, _A_TITLE, _A_DIGIT = ("word.lower():", "word.isupper()", "word.istitle()",
+                                          "word.isdigit()")
+_A_PREV_LOWER, _A_PREV_TITLE, _A_PREV_UPPER = ("-1:word.lower():", "-1:word.istitle()",
+                                               "-1:word.isupper()")
+_A_PREV_BIGRAM, _A_PREV_TRIGRAM = "-1:word.bi_gram()", "-2:word.tri_gram()"
+_A_NEXT_LOWER, _A_NEXT_TITLE, _A_NEXT_UPPER = ("+1:word.lower():", "+1:word.istitle()",
+                                               "+1:word.isupper()")
+_A_NEXT_BIGRAM, _A_NEXT_TRIGRAM = "+1:word.bi_gram()", "+2:word.tri_gram()"
+
+
+# --- pyvi's model: where it is, reading it, caching it --------------------------------------
+
+_PYVI_MODEL = ("models", "pyvi3.pkl")  # what pyvi's ViTokenizer loads on Python 3
+_PYVI_WORDS = ("models", "words.txt")
+_CACHE_FORMAT = 1
+_CACHE_ENV = "TGCLASSIFY_CACHE_DIR"
+
+
+def pyvi_dir() -> Path:
+    """The folder of the installed pyvi package, found without importing it."""
+    spec = util.find_spec("pyvi")
+    if spec is None or not spec.submodule_search_locations:
+        raise WordSegmenterError("pyvi is not installed: word segmentation reads its model "
+                                 "(pip install 'pyvi>=0.1.1,<0.2')")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _pyvi_version() -> str:
+    try:
+        return metadata.version("pyvi")
+    except metadata.PackageNotFoundError:  # a source checkout on the path: no metadata
+        return "unknown"
+
+
+def default_cache_dir() -> Path:
+    """``$TGCLASSIFY_CACHE_DIR``, else ``$XDG_CACHE_HOME/tgclassify``, else ``~/.cache/tgclassify``."""
+    explicit = os.environ.get(_CACHE_ENV)
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "tgclassify"
+
+
+def crfsuite_bytes_from_pickle(data: bytes) -> bytes:
+    """The crfsuite model file inside a pickled ``sklearn_crfsuite.CRF``, without unpickling.
+
+    sklearn-crfsuite pickles the model file's contents under the key
+    ``__FILE_RESOURCE_DATA__``; the next string or bytes opcode is that content (protocol 2
+    writes bytes as a latin-1 str re-encoded on load).
+    """
+    seen_key = False
+    try:
+        for _op, arg, _pos in pickletools.genops(data):
+            if seen_key and isinstance(arg, (str, bytes)):
+                blob = arg.encode("latin-1") if isinstance(arg, str) else arg
+                if not blob.startswith(b"lCRF"):
+                    break
+                return blob
+            if arg == "__FILE_RESOURCE_DATA__":
+                seen_key = True
+    except (ValueError, UnicodeEncodeError) as exc:
+        raise WordSegmenterError(f"pyvi's model file is not a readable pickle: {exc}") from exc
+    raise WordSegmenterError("no crfsuite model found inside pyvi's model file")
+
+
+@dataclass(frozen=True)
+class SegmenterModel:
+    """The weights of pyvi's CRF: labels, transitions and attribute -> per-label weights.
+
+    ``attributes`` maps an attribute name to its weight for each label, in the order of
+    ``labels`` (0.0 where the model has no such feature: adding it changes no sum).
+    """
+
+    labels: tuple[str, ...]
+    transitions: tuple[tuple[float, ...], ...]
+    attributes: dict[str, tuple[float, ...]] = field(repr=False)
+    source: dict[str, str] = field(default_factory=dict)
+
+    def payload(self) -> dict[str, Any]:
+        return {"labels": list(self.labels), "transitions": [list(r) for r in self.transitions],
+                "attributes": {k: list(v) for k, v in self.attributes.items()}}
+
+    @staticmethod
+    def checksum(payload: dict[str, Any]) -> str:
+        text = json.dumps(payload, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+    @classmethod
+    def from_payload(cls, payload: Any, source: dict[str, str]) -> SegmenterModel:
+        """Checked conversion of a cache payload: raises ValueError on anything unexpected."""
+        if not isinstance(payload, dict):
+            raise ValueError("payload is not an object")
+        labels, trans, attrs = payload.get("labels"), payload.get("transitions"), \
+            payload.get("attributes")
+        if not (isinstance(labels, list) and sorted(labels) == [_BEGIN, _INSIDE]):
+            raise ValueError(f"unexpected labels {labels!r}")
+        n = len(labels)
+
+        def row(value: Any) -> tuple[float, ...]:
+            if not (isinstance(value, list) and len(value) == n
+                    and all(type(w) is float and math.isfinite(w) for w in value)):
+                raise ValueError(f"bad weight row {value!r}")
+            return tuple(value)
+
+        if not (isinstance(trans, list) and len(trans) == n):
+            raise ValueError("bad transitions")
+        if not (isinstance(attrs, dict) and attrs and all(isinstance(k, str) for k in attrs)):
+            raise ValueError("bad attributes")
+        return cls(tuple(labels), tuple(row(r) for r in trans),
+                   {k: row(v) for k, v in attrs.items()}, dict(source))
+
+    @classmethod
+    def from_crfsuite(cls, blob: bytes, source: dict[str, str] | None = None) -> SegmenterModel:
+        """Parse a crfsuite CRF1d model file (the format python-crfsuite writes)."""
+        try:
+            return cls._parse_crfsuite(blob, source or {})
+        except (struct.error, UnicodeDecodeError, IndexError, KeyError) as exc:
+            raise WordSegmenterError(f"pyvi's crfsuite model is damaged: {exc!r}") from exc
+
+    @classmethod
+    def _parse_crfsuite(cls, b: bytes, source: dict[str, str]) -> SegmenterModel:
+        # header: magic, size, type, version, #features, #labels, #attributes, then the offsets
+        # of the features, the label and attribute string databases and the two reference lists
+        (magic, _size, kind, _version, _nf, n_labels, n_attrs, off_feat, off_labels, off_attrs,
+         _off_label_refs, off_attr_refs) = struct.unpack_from("<4sI4sIIIIIIIII", b, 0)
+        if magic != b"lCRF" or kind != b"FOMC":
+            raise WordSegmenterError("pyvi's model is not a crfsuite CRF1d model")
+
+        def strings(off: int, expected: int) -> list[str]:
+            # a CQDB database: header, 256 hash tables, then a backward array id -> record offset
+            chunk, _sz, _flag, _order, count, bwd = struct.unpack_from("<4sIIIII", b, off)
+            if chunk != b"CQDB" or count != expected:
+                raise WordSegmenterError("pyvi's crfsuite model has a bad string table")
+            out = []
+            for i in range(count):
+                (rec,) = struct.unpack_from("<I", b, off + bwd + 4 * i)
+                rid, size = struct.unpack_from("<iI", b, off + rec)
+                raw = b[off + rec + 8: off + rec + 8 + size]
+                if rid != i or not raw.endswith(b"\0") or len(raw) != size:
+                    raise WordSegmenterError("pyvi's crfsuite model has a bad string record")
+                out.append(raw[:-1].decode("utf-8"))
+            return out
+
+        labels = strings(off_labels, n_labels)
+        attrs = strings(off_attrs, n_attrs)
+        chunk, _sz, n_feat = struct.unpack_from("<4sII", b, off_feat)
+        if chunk != b"FEAT":
+            raise WordSegmenterError("pyvi's crfsuite model has no feature table")
+        weights = {a: [0.0] * n_labels for a in attrs}
+        trans = [[0.0] * n_labels for _ in range(n_labels)]
+        feats = [struct.unpack_from("<IIId", b, off_feat + 12 + 20 * i) for i in range(n_feat)]
+        for ftype, src, dst, w in feats:
+            if ftype == 0:
+                weights[attrs[src]][dst] = w
+            elif ftype == 1:
+                trans[src][dst] = w
+            else:
+                raise WordSegmenterError(f"unknown crfsuite feature type {ftype}")
+        # every state feature must be reachable from its attribute's reference list, as crfsuite
+        # sums only those: check it rather than assume it
+        chunk, _sz, n_refs = struct.unpack_from("<4sII", b, off_attr_refs)
+        if chunk != b"AFRF" or n_refs != n_attrs:
+            raise WordSegmenterError("pyvi's crfsuite model has a bad attribute reference list")
+        referenced = 0
+        for a in range(n_refs):
+            (off,) = struct.unpack_from("<I", b, off_attr_refs + 12 + 4 * a)
+            (k,) = struct.unpack_from("<I", b, off)
+            for fid in struct.unpack_from(f"<{k}I", b, off + 4):
+                if feats[fid][0] != 0 or feats[fid][1] != a:
+                    raise WordSegmenterError("pyvi's crfsuite model has a bad feature reference")
+                referenced += 1
+        if referenced != sum(1 for f in feats if f[0] == 0):
+            raise WordSegmenterError("pyvi's crfsuite model has unreferenced state features")
+        model = cls(tuple(labels), tuple(tuple(r) for r in trans),
+                    {a: tuple(w) for a, w in weights.items()}, dict(source))
+        return cls.from_payload(model.payload(), source)  # the same checks as a cache file
+
+    @classmethod
+    def load(cls, cache_dir: str | Path | None = None, *, use_cache: bool = True,
+             package_dir: str | Path | None = None) -> SegmenterModel:
+        """pyvi's CRF weights, from the cache when it holds a valid copy, else converted once.
+
+        The cache file is keyed by pyvi's version and the SHA-256 of its model file, and is used
+        only when its recorded source and checksum match and every value has the right type;
+        otherwise it is rebuilt. An unwritable cache folder is not an error: the converted
+        weights then live in memory only.
+        """
+        folder = Path(package_dir) if package_dir is not None else pyvi_dir()
+        model_path = folder.joinpath(*_PYVI_MODEL)
+        try:
+            data = model_path.read_bytes()
+        except OSError as exc:
+            raise WordSegmenterError(f"cannot read pyvi's model {model_path}: {exc}") from exc
+        source = {"pyvi_version": _pyvi_version(), "model_file": _PYVI_MODEL[-1],
+                  "model_sha256": hashlib.sha256(data).hexdigest()}
+        path = None
+        if use_cache:
+            cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+            path = cache / (f"wordseg-pyvi-{source['pyvi_version']}-"
+                            f"{source['model_sha256'][:16]}-v{_CACHE_FORMAT}.json")
+            cached = cls._read_cache(path, source)
+            if cached is not None:
+                return cached
+        model = cls.from_crfsuite(crfsuite_bytes_from_pickle(data), source)
+        if path is not None:
+            model._write_cache(path)
+        return model
+
+    @classmethod
+    def _read_cache(cls, path: Path, source: dict[str, str]) -> SegmenterModel | None:
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            if not (isinstance(doc, dict) and doc.get("format") == _CACHE_FORMAT
+                    and doc.get("source") == source):
+                return None
+            payload = doc.get("payload")
+            if doc.get("checksum") != cls.checksum(payload):
+                return None
+            return cls.from_payload(payload, source)
+        except (OSError, ValueError, TypeError):  # missing, unreadable, truncated or malformed
+            return None
+
+    def _write_cache(self, path: Path) -> bool:
+        payload = self.payload()
+        doc = {"format": _CACHE_FORMAT, "source": self.source, "checksum": self.checksum(payload),
+               "payload": payload}
+        tmp = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(doc, out, ensure_ascii=False)
+            os.replace(tmp, path)
+            return True
+        except OSError:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+            return False
+
+
+def read_word_list(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """pyvi's bigrams and trigrams from the text of its ``words.txt``, split exactly as pyvi does."""
+    bigrams: set[str] = set()
+    trigrams: set[str] = set()
+    for token in text.split("\n"):
+        parts = token.split(" ")
+        if len(parts) == 2:
+            bigrams.add(token)
+        elif len(parts) == 3:
+            trigrams.add(token)
+    return frozenset(bigrams), frozenset(trigrams)
+
+
+# --- the segmenter ----------------------------------------------------------------------------
+
+_ZERO = (0.0, 0.0)
+
+
+class WordSegmenter:
+    """pyvi's word segmentation, same output, faster. Thread-safe; picklable (caches are not kept).
+
+    A syllable record is a tuple ``(id, token, lowered, base0, base1, prev_terms, next_terms,
+    joinable, title)``: the scores its own attributes give (summed in pyvi's order), the
+    weights it adds to its right neighbour's scores (prev_terms: as "-1:" features) and to its
+    left neighbour's (next_terms: as "+1:" features), and the post-processing flags.
+    """
+
+    def __init__(self, model: SegmenterModel | None = None, words_text: str | None = None) -> None:
+        if model is None:
+            model = SegmenterModel.load()
+        if words_text is None:
+            words_path = pyvi_dir().joinpath(*_PYVI_WORDS)
+            try:
+                words_text = words_path.read_text(encoding="utf-8")
+            except OSError as exc:
+                raise WordSegmenterError(f"cannot read pyvi's word list {words_path}: {exc}") from exc
+        self._setup(model, words_text)
+
+    def _setup(self, model: SegmenterModel, words_text: str) -> None:
+        if len(model.labels) != 2 or set(model.labels) != {_BEGIN, _INSIDE}:
+            raise WordSegmenterError(f"unexpected labels in pyvi's model: {model.labels}")
+        self.model = model
+        self._words_text = words_text
+        self._bigrams, trigrams = read_word_list(words_text)
+        # a trigram "a b c" is looked up only where "a b" starts one
+        thirds: dict[str, set[str]] = {}
+        for tri in trigrams:
+            a, b, c = tri.split(" ")
+            thirds.setdefault(f"{a} {b}", set()).add(c)
+        self._thirds = {k: frozenset(v) for k, v in thirds.items()}
+        self._inside = model.labels.index(_INSIDE)
+        attrs = model.attributes
+        self._w = attrs
+        self._prev_bigram = attrs.get(_A_PREV_BIGRAM, _ZERO)
+        self._prev_trigram = attrs.get(_A_PREV_TRIGRAM, _ZERO)
+        self._next_bigram = attrs.get(_A_NEXT_BIGRAM, _ZERO)
+        self._next_trigram = attrs.get(_A_NEXT_TRIGRAM, _ZERO)
+        self._lock = threading.Lock()
+        self._next_id = 0  # never reused: the pair cache is keyed by syllable ids
+        self._reset_caches()
+
+    def _reset_caches(self) -> None:
+        self._syllables: dict[str, tuple] = {}
+        self._chunks: dict[str, tuple] = {}
+        self._pairs: dict[tuple[int, int], tuple] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"model": self.model.payload(), "source": self.model.source,
+                "words_text": self._words_text}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        model = SegmenterModel.from_payload(state["model"], state["source"])
+        self._setup(model, state["words_text"])
+
+    # -- per distinct syllable, chunk and pair ------------------------------------------------
+
+    def _syllable(self, token: str) -> tuple:
+        rec = self._syllables.get(token)
+        if rec is not None:
+            return rec
+        lowered = token.lower()
+        lowered.encode("utf-8")  # python-crfsuite encodes every attribute: fails the same way
+        key = lowered.split("\0", 1)[0]  # crfsuite reads attribute names as C strings
+        w = self._w
+        upper, title, digit = token.isupper(), token.istitle(), token.isdigit()
+        s0 = s1 = 0.0
+        for name, on in ((_A_BIAS, True), (_A_LOWER + key, True), (_A_UPPER, upper),
+                         (_A_TITLE, title), (_A_DIGIT, digit)):
+            if on and name in w:
+                v0, v1 = w[name]
+                s0 += v0
+                s1 += v1
+        prev_terms = tuple(w[name] for name, on in ((_A_PREV_LOWER + key, True),
+                                                    (_A_PREV_TITLE, title),
+                                                    (_A_PREV_UPPER, upper)) if on and name in w)
+        next_terms = tuple(w[name] for name, on in ((_A_NEXT_LOWER + key, True),
+                                                    (_A_NEXT_TITLE, title),
+                                                    (_A_NEXT_UPPER, upper)) if on and name in w)
+        joinable = token not in _PUNCTUATION and not token[0].isdigit()
+        with self._lock:
+            if len(self._syllables) >= C.WORDSEG_SYLLABLE_CACHE:
+                self._reset_caches()
+            rec = (self._next_id, token, lowered, s0, s1, prev_terms, next_terms, joinable,
+                   token[0].istitle())
+            self._next_id += 1
+            self._syllables[token] = rec
+        return rec
+
+    def _chunk(self, chunk: str) -> tuple:
+        if chunk.isalnum():
+            recs = (self._syllable(chunk),)
+        else:
+            recs = tuple(self._syllable(t) for t in _SYLLABLE.findall(chunk))
+        if len(self._chunks) >= C.WORDSEG_CHUNK_CACHE:
+            self._chunks = {}
+        self._chunks[chunk] = recs
+        return recs
+
+    def _pair(self, a: tuple, b: tuple) -> tuple:
+        """(left score 0, left score 1, bigram?, trigram thirds, may join) of b after a."""
+        s0, s1 = b[3], b[4]
+        for v0, v1 in a[5]:
+            s0 += v0
+            s1 += v1
+        # pyvi looks up " ".join([a, b]).lower(); it equals a.lower() + " " + b.lower() since no
+        # syllable holds a space and the only context-dependent lowercasing (final sigma) does
+        # not look across one
+        joined = f"{a[2]} {b[2]}"
+        bigram = joined in self._bigrams
+        if bigram:
+            s0 += self._prev_bigram[0]
+            s1 += self._prev_bigram[1]
+        entry = (s0, s1, bigram, self._thirds.get(joined), a[7] and b[7] and (a[8] or not b[8]))
+        if len(self._pairs) >= C.WORDSEG_PAIR_CACHE:
+            self._pairs = {}
+        self._pairs[(a[0], b[0])] = entry
+        return entry
+
+    def _records(self, text: str) -> list[tuple]:
+        """The syllable records of an NFC text, as pyvi's expression would cut it."""
+        if "\n" in text:  # "\n" is a syllable of its own
+            out: list[tuple] = []
+            nl = (self._syllable("\n"),)
+            for i, line in enumerate(text.split("\n")):
+                if i:
+                    out += nl
+                out += self._records(line)
+            return out
+        get = self._chunks.get
+        out = []
+        for chunk in text.split():
+            recs = get(chunk)
+            out += recs if recs is not None else self._chunk(chunk)
+        return out
+
+    # -- tagging ------------------------------------------------------------------------------
+
+    def segment(self, text: str) -> str:
+        """``pyvi.ViTokenizer.tokenize(text)``: syllables of a word joined by "_", others by " "."""
+        norm = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+        recs = self._records(norm)
+        n = len(recs)
+        if n == 0:
+            return text  # pyvi returns its input unchanged when there is no syllable
+        if n == 1:
+            return recs[0][1]
+        pairs = self._pairs
+        pair = self._pair
+        entries = [None]
+        for a, b in zip(recs, recs[1:]):
+            e = pairs.get((a[0], b[0]))
+            entries.append(e if e is not None else pair(a, b))
+        joins = self._viterbi(recs, entries, n)
+        out = [recs[0][1]]
+        for i in range(1, n):
+            out.append("_" if joins[i] else " ")
+            out.append(recs[i][1])
+        return "".join(out)
+
+    __call__ = segment
+
+    def _viterbi(self, recs: list[tuple], entries: list, n: int) -> list[bool]:
+        (t00, t01), (t10, t11) = self.model.transitions
+        tp0, tp1 = self._prev_trigram
+        bn0, bn1 = self._next_bigram
+        tn0, tn1 = self._next_trigram
+        # trigram flags: tri[t] for the window (t-1, t, t+1), t in 1..n-2
+        tri = [False] * n
+        for t in range(1, n - 1):
+            thirds = entries[t][3]
+            if thirds is not None and recs[t + 1][2] in thirds:
+                tri[t] = True
+        back = []
+        p0 = p1 = 0.0
+        for t in range(n):
+            if t == 0:
+                s0, s1 = recs[0][3], recs[0][4]
+            else:
+                e = entries[t]
+                s0, s1 = e[0], e[1]
+                if t >= 2 and tri[t - 1]:
+                    s0 += tp0
+                    s1 += tp1
+            if t + 1 < n:
+                for v0, v1 in recs[t + 1][6]:
+                    s0 += v0
+                    s1 += v1
+                if entries[t + 1][2]:
+                    s0 += bn0
+                    s1 += bn1
+                if t + 2 < n and tri[t + 1]:
+                    s0 += tn0
+                    s1 += tn1
+            if t == 0:
+                p0, p1 = s0, s1
+                continue
+            a = p0 + t00
+            b = p1 + t10
+            if a < b:
+                c0 = b + s0
+                k = 1
+            else:
+                c0 = a + s0
+                k = 0
+            a = p0 + t01
+            b = p1 + t11
+            if a < b:
+                p1 = b + s1
+                k |= 2
+            else:
+                p1 = a + s1
+            p0 = c0
+            back.append(k)
+        inside = self._inside
+        label = 1 if p0 < p1 else 0
+        joins = [False] * n
+        for t in range(n - 1, 0, -1):
+            joins[t] = label == inside and entries[t][4]
+            k = back[t - 1]
+            label = (k >> label) & 1
+        return joins
+
+
+_SHARED: WordSegmenter | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def get_segmenter() -> WordSegmenter:
+    """The process-wide segmenter, loaded on first use (from the cache when it is valid)."""
+    global _SHARED
+    if _SHARED is None:
+        with _SHARED_LOCK:
+            if _SHARED is None:
+                _SHARED = WordSegmenter()
+    return _SHARED
+
+
+def segment(text: str) -> str:
+    """``pyvi.ViTokenizer.tokenize(text)`` through the shared :class:`WordSegmenter`."""
+    return get_segmenter().segment(text)
