@@ -35,6 +35,7 @@ an error from inside python-crfsuite; here it is the ``UnicodeEncodeError``).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -48,6 +49,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass, field
 from importlib import metadata, util
+from itertools import chain, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -329,10 +331,8 @@ class SegmenterModel:
             return True
         except OSError:
             if tmp is not None:
-                try:
+                with contextlib.suppress(OSError):
                     os.unlink(tmp)
-                except OSError:
-                    pass
             return False
 
 
@@ -353,14 +353,46 @@ def read_word_list(text: str) -> tuple[frozenset[str], frozenset[str]]:
 
 _ZERO = (0.0, 0.0)
 
+# fields of a syllable record
+_TOKEN, _LOWER, _BASE0, _BASE1, _PREV_TERMS, _NEXT_TERMS, _JOINABLE, _TITLE = range(8)
+# fields of a pair entry (syllables a, b side by side)
+_LEFT0, _LEFT1, _RIGHT_TERMS, _THIRDS, _MAY_JOIN, _B_LOWER = range(6)
+# the entry after the last syllable: adds nothing
+_END = (0.0, 0.0, (), None, False, None)
+
+
+class _Tables:
+    """The caches of one :class:`WordSegmenter`, replaced whole when the syllables overflow.
+
+    - ``ids``: syllable -> id, ``records``: id -> record ``(token, lowered, base0, base1,
+      prev_terms, next_terms, joinable, title)``: the scores its own attributes give (summed in
+      pyvi's order), the weights it adds to the next syllable's scores ("-1:" attributes) and to
+      the previous one's ("+1:" attributes), and the flags of pyvi's post-processing;
+    - ``chunks``: whitespace-separated chunk -> ids of its syllables;
+    - ``pairs``: (id a, id b) -> entry ``(left0, left1, right_terms, thirds, may_join,
+      b_lowered)``: b's scores after the weights a adds ("-1:" attributes and the bigram),
+      what b adds to a's scores ("+1:" attributes and the bigram), the third syllables that
+      make "a b _" a trigram of pyvi's list, whether pyvi may join b to a.
+
+    A call works on the tables it started with, so a reset by another thread changes nothing
+    for it.
+    """
+
+    __slots__ = ("chunks", "ids", "pairs", "records")
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.records: list[tuple] = []
+        self.chunks: dict[str, tuple[int, ...]] = {}
+        self.pairs: dict[tuple[int, int], tuple] = {}
+
 
 class WordSegmenter:
-    """pyvi's word segmentation, same output, faster. Thread-safe; picklable (caches are not kept).
+    """pyvi's word segmentation with the same output, faster. Thread-safe and picklable.
 
-    A syllable record is a tuple ``(id, token, lowered, base0, base1, prev_terms, next_terms,
-    joinable, title)``: the scores its own attributes give (summed in pyvi's order), the
-    weights it adds to its right neighbour's scores (prev_terms: as "-1:" features) and to its
-    left neighbour's (next_terms: as "+1:" features), and the post-processing flags.
+    ``WordSegmenter()`` reads pyvi's model through :meth:`SegmenterModel.load` (the per-user
+    cache) and pyvi's word list; :func:`get_segmenter` shares one per process. Pickles carry
+    the weights and word list, not the caches.
     """
 
     def __init__(self, model: SegmenterModel | None = None, words_text: str | None = None) -> None:
@@ -387,20 +419,9 @@ class WordSegmenter:
             thirds.setdefault(f"{a} {b}", set()).add(c)
         self._thirds = {k: frozenset(v) for k, v in thirds.items()}
         self._inside = model.labels.index(_INSIDE)
-        attrs = model.attributes
-        self._w = attrs
-        self._prev_bigram = attrs.get(_A_PREV_BIGRAM, _ZERO)
-        self._prev_trigram = attrs.get(_A_PREV_TRIGRAM, _ZERO)
-        self._next_bigram = attrs.get(_A_NEXT_BIGRAM, _ZERO)
-        self._next_trigram = attrs.get(_A_NEXT_TRIGRAM, _ZERO)
+        self._w = model.attributes
         self._lock = threading.Lock()
-        self._next_id = 0  # never reused: the pair cache is keyed by syllable ids
-        self._reset_caches()
-
-    def _reset_caches(self) -> None:
-        self._syllables: dict[str, tuple] = {}
-        self._chunks: dict[str, tuple] = {}
-        self._pairs: dict[tuple[int, int], tuple] = {}
+        self._tables = _Tables()
 
     def __getstate__(self) -> dict[str, Any]:
         return {"model": self.model.payload(), "source": self.model.source,
@@ -410,12 +431,21 @@ class WordSegmenter:
         model = SegmenterModel.from_payload(state["model"], state["source"])
         self._setup(model, state["words_text"])
 
+    def clear_caches(self) -> None:
+        """Forget the remembered syllables, chunks and pairs (results do not change)."""
+        self._tables = _Tables()
+
+    def cache_sizes(self) -> dict[str, int]:
+        tables = self._tables
+        return {"syllables": len(tables.records), "chunks": len(tables.chunks),
+                "pairs": len(tables.pairs)}
+
     # -- per distinct syllable, chunk and pair ------------------------------------------------
 
-    def _syllable(self, token: str) -> tuple:
-        rec = self._syllables.get(token)
-        if rec is not None:
-            return rec
+    def _syllable(self, tables: _Tables, token: str) -> int:
+        sid = tables.ids.get(token)
+        if sid is not None:
+            return sid
         lowered = token.lower()
         lowered.encode("utf-8")  # python-crfsuite encodes every attribute: fails the same way
         key = lowered.split("\0", 1)[0]  # crfsuite reads attribute names as C strings
@@ -435,123 +465,137 @@ class WordSegmenter:
                                                     (_A_NEXT_TITLE, title),
                                                     (_A_NEXT_UPPER, upper)) if on and name in w)
         joinable = token not in _PUNCTUATION and not token[0].isdigit()
+        record = (token, lowered, s0, s1, prev_terms, next_terms, joinable, token[0].istitle())
         with self._lock:
-            if len(self._syllables) >= C.WORDSEG_SYLLABLE_CACHE:
-                self._reset_caches()
-            rec = (self._next_id, token, lowered, s0, s1, prev_terms, next_terms, joinable,
-                   token[0].istitle())
-            self._next_id += 1
-            self._syllables[token] = rec
-        return rec
+            sid = tables.ids.get(token)
+            if sid is None:
+                sid = len(tables.records)
+                tables.records.append(record)
+                tables.ids[token] = sid
+        return sid
 
-    def _chunk(self, chunk: str) -> tuple:
+    def _chunk(self, tables: _Tables, chunk: str) -> tuple[int, ...]:
         if chunk.isalnum():
-            recs = (self._syllable(chunk),)
+            ids: tuple[int, ...] = (self._syllable(tables, chunk),)
         else:
-            recs = tuple(self._syllable(t) for t in _SYLLABLE.findall(chunk))
-        if len(self._chunks) >= C.WORDSEG_CHUNK_CACHE:
-            self._chunks = {}
-        self._chunks[chunk] = recs
-        return recs
+            ids = tuple(self._syllable(tables, t) for t in _SYLLABLE.findall(chunk))
+        if len(tables.chunks) >= C.WORDSEG_CHUNK_CACHE:
+            tables.chunks = {}
+        tables.chunks[chunk] = ids
+        return ids
 
-    def _pair(self, a: tuple, b: tuple) -> tuple:
-        """(left score 0, left score 1, bigram?, trigram thirds, may join) of b after a."""
-        s0, s1 = b[3], b[4]
-        for v0, v1 in a[5]:
+    def _pair(self, tables: _Tables, key: tuple[int, int]) -> tuple:
+        a, b = tables.records[key[0]], tables.records[key[1]]
+        s0, s1 = b[_BASE0], b[_BASE1]
+        for v0, v1 in a[_PREV_TERMS]:
             s0 += v0
             s1 += v1
         # pyvi looks up " ".join([a, b]).lower(); it equals a.lower() + " " + b.lower() since no
         # syllable holds a space and the only context-dependent lowercasing (final sigma) does
         # not look across one
-        joined = f"{a[2]} {b[2]}"
-        bigram = joined in self._bigrams
-        if bigram:
-            s0 += self._prev_bigram[0]
-            s1 += self._prev_bigram[1]
-        entry = (s0, s1, bigram, self._thirds.get(joined), a[7] and b[7] and (a[8] or not b[8]))
-        if len(self._pairs) >= C.WORDSEG_PAIR_CACHE:
-            self._pairs = {}
-        self._pairs[(a[0], b[0])] = entry
+        joined = f"{a[_LOWER]} {b[_LOWER]}"
+        right = b[_NEXT_TERMS]
+        if joined in self._bigrams:
+            w = self._w
+            if _A_PREV_BIGRAM in w:
+                v0, v1 = w[_A_PREV_BIGRAM]
+                s0 += v0
+                s1 += v1
+            if _A_NEXT_BIGRAM in w:
+                right = (*right, w[_A_NEXT_BIGRAM])
+        entry = (s0, s1, right, self._thirds.get(joined),
+                 a[_JOINABLE] and b[_JOINABLE] and (a[_TITLE] or not b[_TITLE]), b[_LOWER])
+        if len(tables.pairs) >= C.WORDSEG_PAIR_CACHE:
+            tables.pairs = {}
+        tables.pairs[key] = entry
         return entry
 
-    def _records(self, text: str) -> list[tuple]:
-        """The syllable records of an NFC text, as pyvi's expression would cut it."""
+    def _ids(self, tables: _Tables, text: str) -> list[int]:
+        """The syllable ids of an NFC text, cut as pyvi's expression cuts it."""
         if "\n" in text:  # "\n" is a syllable of its own
-            out: list[tuple] = []
-            nl = (self._syllable("\n"),)
+            newline = self._syllable(tables, "\n")
+            out: list[int] = []
             for i, line in enumerate(text.split("\n")):
                 if i:
-                    out += nl
-                out += self._records(line)
+                    out.append(newline)
+                out += self._ids(tables, line)
             return out
-        get = self._chunks.get
-        out = []
-        for chunk in text.split():
-            recs = get(chunk)
-            out += recs if recs is not None else self._chunk(chunk)
-        return out
+        chunks = text.split()
+        found = list(map(tables.chunks.get, chunks))
+        if None in found:
+            found = [ids if ids is not None else self._chunk(tables, chunk)
+                     for ids, chunk in zip(found, chunks, strict=True)]
+        return list(chain.from_iterable(found))
 
     # -- tagging ------------------------------------------------------------------------------
 
     def segment(self, text: str) -> str:
         """``pyvi.ViTokenizer.tokenize(text)``: syllables of a word joined by "_", others by " "."""
-        norm = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
-        recs = self._records(norm)
-        n = len(recs)
-        if n == 0:
-            return text  # pyvi returns its input unchanged when there is no syllable
-        if n == 1:
-            return recs[0][1]
-        pairs = self._pairs
-        pair = self._pair
-        entries = [None]
-        for a, b in zip(recs, recs[1:]):
-            e = pairs.get((a[0], b[0]))
-            entries.append(e if e is not None else pair(a, b))
-        joins = self._viterbi(recs, entries, n)
-        out = [recs[0][1]]
-        for i in range(1, n):
-            out.append("_" if joins[i] else " ")
-            out.append(recs[i][1])
-        return "".join(out)
+        tables = self._tables
+        if len(tables.records) >= C.WORDSEG_SYLLABLE_CACHE:
+            tables = self._tables = _Tables()
+        if not unicodedata.is_normalized("NFC", text):
+            text_nfc = unicodedata.normalize("NFC", text)
+            ids = self._ids(tables, text_nfc)
+        else:
+            ids = self._ids(tables, text)
+        n = len(ids)
+        records = tables.records
+        if n < 2:
+            return records[ids[0]][_TOKEN] if n else text  # no syllable: pyvi returns the input
+        keys = list(pairwise(ids))
+        entries = list(map(tables.pairs.get, keys))
+        if None in entries:
+            entries = [e if e is not None else self._pair(tables, k)
+                       for e, k in zip(entries, keys, strict=True)]
+        back, last = self._viterbi(records[ids[0]], entries)
+        return self._join([records[i][_TOKEN] for i in ids], entries, back, last)
 
     __call__ = segment
 
-    def _viterbi(self, recs: list[tuple], entries: list, n: int) -> list[bool]:
+    def _viterbi(self, first: tuple, entries: list[tuple]) -> tuple[list[int], int]:
+        """Backward links (bit j: best previous label of label j) and the best last label.
+
+        The scores of syllable t are summed in crfsuite's order: its own attributes, those of
+        t-1 ("-1:" and the bigram), the trigram (t-2, t-1, t), those of t+1 ("+1:" and the
+        bigram), the trigram (t, t+1, t+2). Then crfsuite's Viterbi: for each label j the best
+        of ``prev[i] + trans[i][j]`` by strict ``<`` (ties keep label 0), plus the scores.
+        """
         (t00, t01), (t10, t11) = self.model.transitions
-        tp0, tp1 = self._prev_trigram
-        bn0, bn1 = self._next_bigram
-        tn0, tn1 = self._next_trigram
-        # trigram flags: tri[t] for the window (t-1, t, t+1), t in 1..n-2
-        tri = [False] * n
-        for t in range(1, n - 1):
-            thirds = entries[t][3]
-            if thirds is not None and recs[t + 1][2] in thirds:
-                tri[t] = True
-        back = []
-        p0 = p1 = 0.0
-        for t in range(n):
-            if t == 0:
-                s0, s1 = recs[0][3], recs[0][4]
-            else:
-                e = entries[t]
-                s0, s1 = e[0], e[1]
-                if t >= 2 and tri[t - 1]:
-                    s0 += tp0
-                    s1 += tp1
-            if t + 1 < n:
-                for v0, v1 in recs[t + 1][6]:
-                    s0 += v0
-                    s1 += v1
-                if entries[t + 1][2]:
-                    s0 += bn0
-                    s1 += bn1
-                if t + 2 < n and tri[t + 1]:
-                    s0 += tn0
-                    s1 += tn1
-            if t == 0:
-                p0, p1 = s0, s1
-                continue
+        tp0, tp1 = self._w.get(_A_PREV_TRIGRAM, _ZERO)
+        tn0, tn1 = self._w.get(_A_NEXT_TRIGRAM, _ZERO)
+        padded = [*entries, _END, _END]
+        # syllable 0: no left neighbour
+        e = padded[0]
+        p0, p1 = first[_BASE0], first[_BASE1]
+        for v0, v1 in e[_RIGHT_TERMS]:
+            p0 += v0
+            p1 += v1
+        thirds = e[_THIRDS]
+        tri1 = thirds is not None and padded[1][_B_LOWER] in thirds  # trigram (0, 1, 2)
+        if tri1:
+            p0 += tn0
+            p1 += tn1
+        tri2 = False
+        back: list[int] = []
+        push = back.append
+        # syllable t = 1 .. n-1: e = entry (t-1, t), c = (t, t+1), x = (t+1, t+2);
+        # tri2 / tri1: trigrams starting at t-2 / t-1
+        for e, c, x in zip(padded, padded[1:], padded[2:], strict=False):
+            s0 = e[0]
+            s1 = e[1]
+            if tri2:
+                s0 += tp0
+                s1 += tp1
+            for v0, v1 in c[2]:
+                s0 += v0
+                s1 += v1
+            thirds = c[3]
+            tri2 = tri1
+            tri1 = thirds is not None and x[5] in thirds
+            if tri1:
+                s0 += tn0
+                s1 += tn1
             a = p0 + t00
             b = p1 + t10
             if a < b:
@@ -568,15 +612,22 @@ class WordSegmenter:
             else:
                 p1 = a + s1
             p0 = c0
-            back.append(k)
+            push(k)
+        return back, (1 if p0 < p1 else 0)
+
+    def _join(self, tokens: list[str], entries: list[tuple], back: list[int], label: int) -> str:
+        """pyvi's output: "_" before syllable t when it is I_W and pyvi's rules allow a join."""
         inside = self._inside
-        label = 1 if p0 < p1 else 0
-        joins = [False] * n
-        for t in range(n - 1, 0, -1):
-            joins[t] = label == inside and entries[t][4]
-            k = back[t - 1]
+        seps = []
+        push = seps.append
+        for k, e in zip(reversed(back), reversed(entries), strict=True):
+            push("_" if label == inside and e[4] else " ")
             label = (k >> label) & 1
-        return joins
+        seps.reverse()
+        out = [""] * (2 * len(tokens) - 1)
+        out[0::2] = tokens
+        out[1::2] = seps
+        return "".join(out)
 
 
 _SHARED: WordSegmenter | None = None
