@@ -40,11 +40,9 @@ import hashlib
 import json
 import math
 import os
-import pickletools
 import re
 import string
 import struct
-import tempfile
 import threading
 import unicodedata
 from dataclasses import dataclass, field
@@ -145,6 +143,8 @@ def crfsuite_bytes_from_pickle(data: bytes) -> bytes:
     ``__FILE_RESOURCE_DATA__``; the next string or bytes opcode is that content (protocol 2
     writes bytes as a latin-1 str re-encoded on load).
     """
+    import pickletools  # noqa: PLC0415 - only for the one-time conversion
+
     seen_key = False
     try:
         for _op, arg, _pos in pickletools.genops(data):
@@ -318,6 +318,8 @@ class SegmenterModel:
             return None
 
     def _write_cache(self, path: Path) -> bool:
+        import tempfile  # noqa: PLC0415 - only for the one-time conversion
+
         payload = self.payload()
         doc = {"format": _CACHE_FORMAT, "source": self.source, "checksum": self.checksum(payload),
                "payload": payload}

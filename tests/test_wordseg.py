@@ -1,0 +1,320 @@
+"""tgclassify.wordseg must give exactly what pyvi.ViTokenizer.tokenize gives, for any string."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import subprocess
+import sys
+import threading
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tgclassify import wordseg
+from tgclassify.wordseg import SegmenterModel, WordSegmenter, WordSegmenterError
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELED = ROOT / "data" / "labeled"
+EVAL = ROOT / "data" / "eval"
+
+
+def _texts(path: Path) -> list[str]:
+    with path.open(encoding="utf-8") as lines:
+        return [rec["text"] for line in lines if line.strip()
+                for rec in [json.loads(line)] if isinstance(rec.get("text"), str)]
+
+
+PARAGRAPHS = _texts(LABELED / "paragraphs.jsonl")
+NOISE = _texts(LABELED / "noise.jsonl")
+EVAL_TEXTS = [t for path in sorted(EVAL.glob("*.jsonl")) for t in _texts(path)] if EVAL.is_dir() else []
+CHUNKS = sorted({chunk for text in PARAGRAPHS + NOISE for chunk in text.split()})
+
+
+@pytest.fixture(scope="module")
+def pyvi_tokenize():
+    from pyvi.ViTokenizer import ViTokenizer
+
+    return ViTokenizer.tokenize
+
+
+@pytest.fixture(scope="module")
+def seg(tmp_path_factory):
+    cache = tmp_path_factory.mktemp("wordseg-cache")
+    return WordSegmenter(SegmenterModel.load(cache))
+
+
+def _same(pyvi_tokenize, seg, text: str) -> None:
+    expected = pyvi_tokenize(text)
+    got = seg.segment(text)
+    assert got == expected, (text, expected, got)
+
+
+# --- identity on the project's data ---------------------------------------------------------
+
+def test_corpus_identity(pyvi_tokenize, seg):
+    """Every paragraph and heading, evaluation text and noise line: pyvi's output exactly."""
+    texts = PARAGRAPHS + EVAL_TEXTS + NOISE
+    assert len(PARAGRAPHS) > 5000 and len(NOISE) > 500
+    mismatches = [t for t in texts if seg.segment(t) != pyvi_tokenize(t)]
+    assert mismatches == []
+    # and again with warm caches: remembered syllables and pairs give the same output
+    assert [seg.segment(t) for t in texts[:500]] == [pyvi_tokenize(t) for t in texts[:500]]
+
+
+def test_corpus_identity_on_variants(pyvi_tokenize, seg):
+    """The corpus upper-cased, title-cased, NFD-decomposed and run together as one long line."""
+    sample = PARAGRAPHS[::25]
+    for text in sample:
+        for variant in (text.upper(), text.title(), text.lower(),
+                        unicodedata.normalize("NFD", text)):
+            _same(pyvi_tokenize, seg, variant)
+    _same(pyvi_tokenize, seg, " ".join(PARAGRAPHS[:300]))  # ~70k characters in one call
+    _same(pyvi_tokenize, seg, "\n".join(PARAGRAPHS[300:400]))
+
+
+# --- identity on generated strings ----------------------------------------------------------
+
+def _words_list() -> list[str]:
+    return (wordseg.pyvi_dir() / "models" / "words.txt").read_text(encoding="utf-8").split("\n")
+
+
+WORD_LIST = [w for w in _words_list() if w]
+# pieces that trigger each branch of pyvi's syllable expression and post-processing
+SPECIAL = ["==>", "->", "...", ">>", "\n", "TP.", "Tp.", "Mr.", "Mrs.", "Ms.", "Dr.", "ThS.",
+           "HĐND.", "UBND", "http://tuyengiao.vn/a_b?c=1", "ftp://x", "ban.tg@gmail.com",
+           "a.b-c+d@e-f.g.h", "1.000", "2,5", "12_34", "3.4.5,6", "04/01/2016", "51-CT/TW",
+           "64%", "(Trung", "Quốc).", "“", "”", "…", "–", "_", "__", "'", "\"", "\\", "ΑΣ",
+           "Σ", "ς", "ΌΣΟΣ", "İstanbul", "ǅ", "ǈa", "ﬁ", "Ⅻ", "²", "٣", "\x00", "a\x00b",
+           "http://a\x00b", "\u0301", "e\u0301", "Đ", "đ"]
+SPACES = [" ", "", "  ", "\t", "\n", "\r\n", "\u00a0", "\u200b", "\u2003", "\u3000", "\x1c",
+          "\x85", "\ufeff", "\u2028", " \n "]
+
+
+@st.composite
+def report_like(draw) -> str:
+    pieces = st.one_of(st.sampled_from(CHUNKS), st.sampled_from(WORD_LIST),
+                       st.sampled_from(SPECIAL), st.text(max_size=4))
+    parts = draw(st.lists(pieces, max_size=40))
+    seps = draw(st.lists(st.sampled_from(SPACES), min_size=len(parts), max_size=len(parts)))
+    text = "".join(p + s for p, s in zip(parts, seps, strict=True))
+    case = draw(st.sampled_from(["keep", "upper", "lower", "title", "swap"]))
+    text = text if case == "keep" else getattr(text, {"swap": "swapcase"}.get(case, case))()
+    if draw(st.booleans()):
+        text = unicodedata.normalize(draw(st.sampled_from(["NFD", "NFKC", "NFKD"])), text)
+    return text
+
+
+@st.composite
+def word_runs(draw) -> str:
+    """Runs of pyvi's own bigrams and trigrams: every window hits the word-list features."""
+    words = draw(st.lists(st.sampled_from(WORD_LIST), min_size=1, max_size=30))
+    text = " ".join(words)
+    if draw(st.booleans()):
+        text = draw(st.sampled_from([str.upper, str.title, str.capitalize]))(text)
+    return text
+
+
+SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck),
+                    derandomize=True)
+
+
+@SETTINGS
+@given(report_like())
+def test_identity_on_report_like_strings(pyvi_tokenize, seg, text):
+    _same(pyvi_tokenize, seg, text)
+
+
+@SETTINGS
+@given(word_runs())
+def test_identity_on_word_list_runs(pyvi_tokenize, seg, text):
+    _same(pyvi_tokenize, seg, text)
+
+
+@SETTINGS
+@given(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=80))
+def test_identity_on_any_text(pyvi_tokenize, seg, text):
+    _same(pyvi_tokenize, seg, text)
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "\t\u00a0\u200b", "\n", "\n\n", ".", "a", "A", "Đ.", "...", "\u0301",
+    "e\u0301 \u0065\u0301", "a\x00b c", "http://a\x00b c", "Việt Nam\n\nHà Nội",
+    "ΑΣ ΒΣ σ Σ", "Thành phố Hồ Chí Minh" * 3, "Hà_Nội", "2016 - 2021", "1.000.000 đồng",
+])
+def test_identity_on_edge_cases(pyvi_tokenize, seg, text):
+    _same(pyvi_tokenize, seg, text)
+
+
+def test_identity_on_a_very_long_line(pyvi_tokenize, seg):
+    text = " ".join(PARAGRAPHS[400:700]).upper()  # ~70k characters, no sentence cut
+    assert len(text) > 50_000
+    _same(pyvi_tokenize, seg, text)
+
+
+def test_text_without_syllables_comes_back_unchanged(seg):
+    for text in ("", "   ", "\t \u00a0\u3000"):
+        assert seg.segment(text) == text
+
+
+def test_lone_surrogates_are_refused_as_pyvi_refuses_them(pyvi_tokenize, seg):
+    text = "Xin chào \ud800 bạn"
+    with pytest.raises(Exception):  # noqa: B017 - pyvi's error comes out of python-crfsuite
+        pyvi_tokenize(text)
+    with pytest.raises(UnicodeEncodeError):
+        seg.segment(text)
+    assert seg.segment("Xin chào bạn") == pyvi_tokenize("Xin chào bạn")  # nothing cached
+
+
+# --- the segmenter object --------------------------------------------------------------------
+
+def test_bounded_caches_give_the_same_output(pyvi_tokenize, seg, monkeypatch):
+    from tgclassify import constants as C
+
+    monkeypatch.setattr(C, "WORDSEG_SYLLABLE_CACHE", 40)
+    monkeypatch.setattr(C, "WORDSEG_CHUNK_CACHE", 30)
+    monkeypatch.setattr(C, "WORDSEG_PAIR_CACHE", 20)
+    small = WordSegmenter(seg.model)
+    texts = PARAGRAPHS[:300:3]
+    assert [small.segment(t) for t in texts] == [pyvi_tokenize(t) for t in texts]
+    sizes = small.cache_sizes()
+    longest = max(len(t.split()) for t in texts) * 2
+    assert sizes["chunks"] <= 30 and sizes["pairs"] <= 20 and sizes["syllables"] <= 40 + longest
+
+
+def test_threads_share_one_segmenter(pyvi_tokenize, seg, monkeypatch):
+    from tgclassify import constants as C
+
+    monkeypatch.setattr(C, "WORDSEG_SYLLABLE_CACHE", 200)  # resets while other threads work
+    shared = WordSegmenter(seg.model)
+    texts = PARAGRAPHS[1000:1400]
+    expected = [pyvi_tokenize(t) for t in texts]
+    results: dict[int, list[str]] = {}
+
+    def work(i: int) -> None:
+        results[i] = [shared.segment(t) for t in texts[i::2] + texts]
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    for i in range(4):
+        assert results[i] == expected[i::2] + expected
+
+
+def test_pickles_without_its_caches(seg):
+    text = PARAGRAPHS[7]
+    seg.segment(text)
+    copy = pickle.loads(pickle.dumps(seg))
+    assert copy.segment(text) == seg.segment(text)
+    assert copy.cache_sizes()["syllables"] < seg.cache_sizes()["syllables"]
+
+
+def test_shared_segmenter_is_one_object():
+    assert wordseg.get_segmenter() is wordseg.get_segmenter()
+    assert wordseg.segment("Ban Tuyên giáo") == wordseg.get_segmenter().segment("Ban Tuyên giáo")
+
+
+# --- pyvi's model, the cache -----------------------------------------------------------------
+
+def test_model_is_read_from_pyvi(tmp_path):
+    model = SegmenterModel.load(tmp_path)
+    assert model.labels == ("B_W", "I_W")
+    assert len(model.transitions) == 2 and all(len(r) == 2 for r in model.transitions)
+    assert 5000 < len(model.attributes) < 8000 and "bias" in model.attributes
+    assert "word.lower():\n" in model.attributes  # the "\n" syllable has weights of its own
+    assert model.source["model_file"] == "pyvi3.pkl" and len(model.source["model_sha256"]) == 64
+
+
+def _cache_file(folder: Path) -> Path:
+    files = list(folder.glob("wordseg-pyvi-*.json"))
+    assert len(files) == 1
+    return files[0]
+
+
+def test_cache_is_written_then_used(tmp_path, monkeypatch):
+    first = SegmenterModel.load(tmp_path)
+    path = _cache_file(tmp_path)
+    assert first.source["model_sha256"][:16] in path.name and first.source["pyvi_version"] in path.name
+
+    def no_conversion(_data):
+        raise AssertionError("the cache should have been used")
+
+    monkeypatch.setattr(wordseg, "crfsuite_bytes_from_pickle", no_conversion)
+    second = SegmenterModel.load(tmp_path)
+    assert second == first
+
+
+@pytest.mark.parametrize("damage", ["truncate", "weight", "type", "source", "format", "garbage"])
+def test_damaged_cache_is_rebuilt(tmp_path, damage):
+    good = SegmenterModel.load(tmp_path)
+    path = _cache_file(tmp_path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    if damage == "truncate":
+        path.write_text(path.read_text(encoding="utf-8")[:5000], encoding="utf-8")
+    elif damage == "garbage":
+        path.write_bytes(b"\xff\x00not json")
+    else:
+        if damage == "weight":  # a changed weight no longer matches the checksum
+            doc["payload"]["attributes"]["bias"][0] += 1.0
+        elif damage == "type":  # consistent checksum, wrong type: still refused
+            doc["payload"]["attributes"]["bias"] = ["1.0", 2.0]
+            doc["checksum"] = SegmenterModel.checksum(doc["payload"])
+        elif damage == "source":
+            doc["source"]["model_sha256"] = "0" * 64
+        elif damage == "format":
+            doc["format"] = 999
+        path.write_text(json.dumps(doc), encoding="utf-8")
+    assert SegmenterModel.load(tmp_path) == good
+    assert SegmenterModel.load(tmp_path) == good  # and the file was rewritten whole
+    assert json.loads(path.read_text(encoding="utf-8"))["payload"] == good.payload()
+
+
+def test_unwritable_cache_folder_falls_back_to_memory(tmp_path, pyvi_tokenize):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    model = SegmenterModel.load(blocker / "cache")  # cannot be created under a file
+    assert not (blocker / "cache").exists()
+    seg = WordSegmenter(model)
+    assert seg.segment(PARAGRAPHS[3]) == pyvi_tokenize(PARAGRAPHS[3])
+
+
+def test_damaged_pyvi_model_is_reported(tmp_path):
+    models = tmp_path / "models"
+    models.mkdir()
+    real = (wordseg.pyvi_dir() / "models" / "pyvi3.pkl").read_bytes()
+    (models / "pyvi3.pkl").write_bytes(real[:100_000])
+    with pytest.raises(WordSegmenterError):
+        SegmenterModel.load(use_cache=False, package_dir=tmp_path)
+    (models / "pyvi3.pkl").write_bytes(b"not a pickle at all")
+    with pytest.raises(WordSegmenterError):
+        SegmenterModel.load(use_cache=False, package_dir=tmp_path)
+    blob = wordseg.crfsuite_bytes_from_pickle(real)
+    with pytest.raises(WordSegmenterError):
+        SegmenterModel.from_crfsuite(blob[:len(blob) // 2])
+
+
+def _run(code: str, **env: str) -> str:
+    import os
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, **env})
+    return out.stdout.strip()
+
+
+def test_tagging_path_does_not_import_pyvi(tmp_path):
+    """Neither the first conversion nor later runs import pyvi, scikit-learn or python-crfsuite."""
+    code = ("import sys; from tgclassify.tokens import tokenize; "
+            "from tgclassify.wordseg import segment; "
+            "print(segment('Ban Tuyên giáo Tỉnh ủy')); print(tokenize('Nghị quyết 35')); "
+            "print(','.join(m for m in ('pyvi', 'sklearn', 'pycrfsuite', 'sklearn_crfsuite') "
+            "if m in sys.modules))")
+    for _ in range(2):  # the first run converts and writes the cache, the second reads it
+        out = _run(code, TGCLASSIFY_CACHE_DIR=str(tmp_path)).splitlines()
+        assert out[0] == "Ban Tuyên_giáo Tỉnh_ủy" and out[1] == "['nghị_quyết', '35']"
+        assert out[2:] in ([], [""])
+    assert _cache_file(tmp_path).exists()
