@@ -144,6 +144,7 @@ def test_identity_on_any_text(pyvi_tokenize, seg, text):
     "", " ", "\t\u00a0\u200b", "\n", "\n\n", ".", "a", "A", "Đ.", "...", "\u0301",
     "e\u0301 \u0065\u0301", "a\x00b c", "http://a\x00b c", "Việt Nam\n\nHà Nội",
     "ΑΣ ΒΣ σ Σ", "Thành phố Hồ Chí Minh" * 3, "Hà_Nội", "2016 - 2021", "1.000.000 đồng",
+    "12_34abc ngày", "1_2_3 a_1.5 5_a _x x_", "\u2000\u2001 ", "Khoá\u2000XIV",
 ])
 def test_identity_on_edge_cases(pyvi_tokenize, seg, text):
     _same(pyvi_tokenize, seg, text)
@@ -156,8 +157,18 @@ def test_identity_on_a_very_long_line(pyvi_tokenize, seg):
 
 
 def test_text_without_syllables_comes_back_unchanged(seg):
-    for text in ("", "   ", "\t \u00a0\u3000"):
+    for text in ("", "   ", "\t \u00a0\u3000", "\u2000"):  # not even NFC-normalized (U+2002)
         assert seg.segment(text) == text
+
+
+def test_ties_keep_the_first_label_as_crfsuite_does():
+    """crfsuite's Viterbi compares with a strict "<": on equal scores label 0 wins."""
+    words = "tuyên truyền\ncông tác"
+    zero = {"bias": (0.0, 0.0)}
+    b_first = WordSegmenter(SegmenterModel(("B_W", "I_W"), ((0.0, 0.0), (0.0, 0.0)), zero), words)
+    i_first = WordSegmenter(SegmenterModel(("I_W", "B_W"), ((0.0, 0.0), (0.0, 0.0)), zero), words)
+    assert b_first.segment("công tác tuyên truyền") == "công tác tuyên truyền"
+    assert i_first.segment("công tác tuyên truyền") == "công_tác_tuyên_truyền"
 
 
 def test_lone_surrogates_are_refused_as_pyvi_refuses_them(pyvi_tokenize, seg):
