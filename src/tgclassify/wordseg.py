@@ -380,11 +380,12 @@ class _Tables:
     for it.
     """
 
-    __slots__ = ("chunks", "ids", "pairs", "records")
+    __slots__ = ("chunks", "ids", "pairs", "records", "tokens")
 
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
         self.records: list[tuple] = []
+        self.tokens: list[str] = []  # id -> syllable, for a fast map() over ids
         self.chunks: dict[str, tuple[int, ...]] = {}
         self.pairs: dict[tuple[int, int], tuple] = {}
 
@@ -473,6 +474,7 @@ class WordSegmenter:
             if sid is None:
                 sid = len(tables.records)
                 tables.records.append(record)
+                tables.tokens.append(token)
                 tables.ids[token] = sid
         return sid
 
@@ -551,7 +553,7 @@ class WordSegmenter:
             entries = [e if e is not None else self._pair(tables, k)
                        for e, k in zip(entries, keys, strict=True)]
         back, last = self._viterbi(records[ids[0]], entries)
-        return self._join([records[i][_TOKEN] for i in ids], entries, back, last)
+        return self._join(list(map(tables.tokens.__getitem__, ids)), entries, back, last)
 
     __call__ = segment
 
