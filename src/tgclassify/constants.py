@@ -125,18 +125,19 @@ UNSURE_PER_REPORT = 5
 TOP_ALTERNATIVES = 3
 
 # --- word segmentation (wordseg.py) --------------------------------------------------------
-# The caches of :class:`tgclassify.wordseg.WordSegmenter`. Each is emptied whole when full: a
-# cache that is full again later only costs recomputation, never a different result.
+# The caches of :class:`tgclassify.wordseg.WordSegmenter`, each emptied whole when full (a
+# refill costs recomputation, never a different result). Measured on the 1.4 M-character
+# corpus: 5.4k syllables, 11.5k chunks and 72k pairs take 20 MB in all (tracemalloc).
 
-#: Distinct syllables remembered with their feature weights. Vietnamese has ~7,000 syllables in
-#: use; the rest are names, numbers and codes. 200k records of ~300 bytes: ~60 MB at worst.
-WORDSEG_SYLLABLE_CACHE = 200_000
+#: Distinct syllables remembered with their feature weights. Vietnamese uses ~7,000 syllables;
+#: the rest are names, numbers and codes. At ~600 bytes a record: 30 MB at most.
+WORDSEG_SYLLABLE_CACHE = 50_000
 
-#: Distinct whitespace-separated chunks remembered with their syllables (most chunks are one
-#: syllable; the rest carry punctuation, "tỉnh," or "(2023)."). Same bound, same reason.
-WORDSEG_CHUNK_CACHE = 200_000
+#: Distinct whitespace-separated chunks remembered as syllable ids (most chunks are one
+#: syllable; others carry punctuation: "tỉnh,", "(2023)."). ~150 bytes each: 15 MB at most.
+WORDSEG_CHUNK_CACHE = 100_000
 
-#: Distinct pairs of neighbouring syllables remembered with their scores and bigram lookups.
-#: The 1.4 M-character corpus has ~72k distinct pairs; 500k entries of ~200 bytes: ~100 MB.
-WORDSEG_PAIR_CACHE = 500_000
+#: Distinct pairs of neighbouring syllables remembered with their scores and word-list lookups
+#: (the corpus has 72k). ~210 bytes each: 45 MB at most, so tagging memory stays flat.
+WORDSEG_PAIR_CACHE = 200_000
 # --- end of word segmentation ----------------------------------------------------------------
