@@ -221,8 +221,10 @@ def test_pickles_without_its_caches(seg):
     text = PARAGRAPHS[7]
     seg.segment(text)
     copy = pickle.loads(pickle.dumps(seg))
+    assert copy.cache_sizes() == {"syllables": 0, "chunks": 0, "pairs": 0}
+    assert seg.cache_sizes()["syllables"] > 0
     assert copy.segment(text) == seg.segment(text)
-    assert copy.cache_sizes()["syllables"] < seg.cache_sizes()["syllables"]
+    assert copy.model == seg.model
 
 
 def test_shared_segmenter_is_one_object():
@@ -260,29 +262,52 @@ def test_cache_is_written_then_used(tmp_path, monkeypatch):
     assert second == first
 
 
-@pytest.mark.parametrize("damage", ["truncate", "weight", "type", "source", "format", "garbage"])
+def _read_cache_file(path: Path) -> tuple[dict, dict]:
+    head, _, body = path.read_bytes().partition(b"\n")
+    return json.loads(head), json.loads(body)
+
+
+def _write_cache_file(path: Path, header: dict, payload: dict, *, fix_sha: bool) -> None:
+    import hashlib
+
+    body = SegmenterModel.encode_payload(payload)
+    if fix_sha:
+        header["payload_sha256"] = hashlib.sha256(body).hexdigest()
+    path.write_bytes(json.dumps(header).encode() + b"\n" + body)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "weight", "type", "name", "nan", "source",
+                                    "format", "garbage", "empty"])
 def test_damaged_cache_is_rebuilt(tmp_path, damage):
     good = SegmenterModel.load(tmp_path)
     path = _cache_file(tmp_path)
-    doc = json.loads(path.read_text(encoding="utf-8"))
+    header, payload = _read_cache_file(path)
     if damage == "truncate":
-        path.write_text(path.read_text(encoding="utf-8")[:5000], encoding="utf-8")
+        path.write_bytes(path.read_bytes()[:5000])
     elif damage == "garbage":
         path.write_bytes(b"\xff\x00not json")
+    elif damage == "empty":
+        path.write_bytes(b"")
+    elif damage == "weight":  # a changed weight no longer matches the checksum
+        payload["attributes"]["bias"][0] += 1.0
+        _write_cache_file(path, header, payload, fix_sha=False)
+    elif damage in ("type", "name", "nan"):  # consistent checksum, bad values: still refused
+        if damage == "type":
+            payload["attributes"]["bias"] = ["1.0", 2.0]
+        elif damage == "nan":
+            payload["transitions"][0][0] = float("nan")
+        else:
+            payload["attributes"] = [["bias", [1.0, 2.0]]]
+        _write_cache_file(path, header, payload, fix_sha=True)
     else:
-        if damage == "weight":  # a changed weight no longer matches the checksum
-            doc["payload"]["attributes"]["bias"][0] += 1.0
-        elif damage == "type":  # consistent checksum, wrong type: still refused
-            doc["payload"]["attributes"]["bias"] = ["1.0", 2.0]
-            doc["checksum"] = SegmenterModel.checksum(doc["payload"])
-        elif damage == "source":
-            doc["source"]["model_sha256"] = "0" * 64
-        elif damage == "format":
-            doc["format"] = 999
-        path.write_text(json.dumps(doc), encoding="utf-8")
+        if damage == "source":
+            header["source"]["model_sha256"] = "0" * 64
+        else:
+            header["format"] = 999
+        _write_cache_file(path, header, payload, fix_sha=True)
     assert SegmenterModel.load(tmp_path) == good
-    assert SegmenterModel.load(tmp_path) == good  # and the file was rewritten whole
-    assert json.loads(path.read_text(encoding="utf-8"))["payload"] == good.payload()
+    assert _read_cache_file(path)[1] == good.payload()  # the file was rewritten whole
+    assert SegmenterModel.load(tmp_path) == good
 
 
 def test_unwritable_cache_folder_falls_back_to_memory(tmp_path, pyvi_tokenize):

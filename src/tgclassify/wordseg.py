@@ -46,7 +46,7 @@ import struct
 import threading
 import unicodedata
 from dataclasses import dataclass, field
-from importlib import metadata, util
+from importlib import util
 from itertools import chain, pairwise
 from pathlib import Path
 from typing import Any
@@ -107,7 +107,7 @@ _A_NEXT_BIGRAM, _A_NEXT_TRIGRAM = "+1:word.bi_gram()", "+2:word.tri_gram()"
 
 _PYVI_MODEL = ("models", "pyvi3.pkl")  # what pyvi's ViTokenizer loads on Python 3
 _PYVI_WORDS = ("models", "words.txt")
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 _CACHE_ENV = "TGCLASSIFY_CACHE_DIR"
 
 
@@ -121,6 +121,8 @@ def pyvi_dir() -> Path:
 
 
 def _pyvi_version() -> str:
+    from importlib import metadata  # noqa: PLC0415 - 10-70 ms to import, needed once
+
     try:
         return metadata.version("pyvi")
     except metadata.PackageNotFoundError:  # a source checkout on the path: no metadata
@@ -178,9 +180,9 @@ class SegmenterModel:
                 "attributes": {k: list(v) for k, v in self.attributes.items()}}
 
     @staticmethod
-    def checksum(payload: dict[str, Any]) -> str:
-        text = json.dumps(payload, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode("ascii")).hexdigest()
+    def encode_payload(payload: dict[str, Any]) -> bytes:
+        """The cache's second line: the payload as compact ASCII JSON (floats round-trip)."""
+        return json.dumps(payload, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
     @classmethod
     def from_payload(cls, payload: Any, source: dict[str, str]) -> SegmenterModel:
@@ -193,18 +195,26 @@ class SegmenterModel:
             raise ValueError(f"unexpected labels {labels!r}")
         n = len(labels)
 
+        isfinite = math.isfinite
+
         def row(value: Any) -> tuple[float, ...]:
-            if not (isinstance(value, list) and len(value) == n
-                    and all(type(w) is float and math.isfinite(w) for w in value)):
+            if type(value) is not list or len(value) != n:
                 raise ValueError(f"bad weight row {value!r}")
+            for w in value:
+                if type(w) is not float or not isfinite(w):
+                    raise ValueError(f"bad weight {w!r}")
             return tuple(value)
 
         if not (isinstance(trans, list) and len(trans) == n):
             raise ValueError("bad transitions")
-        if not (isinstance(attrs, dict) and attrs and all(isinstance(k, str) for k in attrs)):
+        if not (isinstance(attrs, dict) and attrs):
             raise ValueError("bad attributes")
-        return cls(tuple(labels), tuple(row(r) for r in trans),
-                   {k: row(v) for k, v in attrs.items()}, dict(source))
+        weights = {}
+        for k, v in attrs.items():
+            if type(k) is not str:
+                raise ValueError(f"bad attribute name {k!r}")
+            weights[k] = row(v)
+        return cls(tuple(labels), tuple(row(r) for r in trans), weights, dict(source))
 
     @classmethod
     def from_crfsuite(cls, blob: bytes, source: dict[str, str] | None = None) -> SegmenterModel:
@@ -305,30 +315,32 @@ class SegmenterModel:
 
     @classmethod
     def _read_cache(cls, path: Path, source: dict[str, str]) -> SegmenterModel | None:
+        """The cached model, or None. The file is two lines: a header (format, source, SHA-256
+        of the second line) and the payload, so the checksum is taken over the bytes read."""
         try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-            if not (isinstance(doc, dict) and doc.get("format") == _CACHE_FORMAT
-                    and doc.get("source") == source):
+            head, _, body = path.read_bytes().partition(b"\n")
+            header = json.loads(head)
+            if not (isinstance(header, dict) and header.get("format") == _CACHE_FORMAT
+                    and header.get("source") == source
+                    and header.get("payload_sha256") == hashlib.sha256(body).hexdigest()):
                 return None
-            payload = doc.get("payload")
-            if doc.get("checksum") != cls.checksum(payload):
-                return None
-            return cls.from_payload(payload, source)
+            return cls.from_payload(json.loads(body), source)
         except (OSError, ValueError, TypeError):  # missing, unreadable, truncated or malformed
             return None
 
     def _write_cache(self, path: Path) -> bool:
         import tempfile  # noqa: PLC0415 - only for the one-time conversion
 
-        payload = self.payload()
-        doc = {"format": _CACHE_FORMAT, "source": self.source, "checksum": self.checksum(payload),
-               "payload": payload}
+        body = self.encode_payload(self.payload())
+        header = {"format": _CACHE_FORMAT, "source": self.source,
+                  "payload_sha256": hashlib.sha256(body).hexdigest(),
+                  "what": "pyvi's tokenizer weights for tgclassify.wordseg, rebuilt when invalid"}
         tmp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(doc, out, ensure_ascii=False)
+            with os.fdopen(fd, "wb") as out:
+                out.write(json.dumps(header, ensure_ascii=True).encode("ascii") + b"\n" + body)
             os.replace(tmp, path)
             return True
         except OSError:
@@ -340,15 +352,10 @@ class SegmenterModel:
 
 def read_word_list(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """pyvi's bigrams and trigrams from the text of its ``words.txt``, split exactly as pyvi does."""
-    bigrams: set[str] = set()
-    trigrams: set[str] = set()
-    for token in text.split("\n"):
-        parts = token.split(" ")
-        if len(parts) == 2:
-            bigrams.add(token)
-        elif len(parts) == 3:
-            trigrams.add(token)
-    return frozenset(bigrams), frozenset(trigrams)
+    lines = text.split("\n")
+    # pyvi keeps the lines that split(" ") cuts into 2 or 3 parts: one or two spaces
+    return (frozenset(t for t in lines if t.count(" ") == 1),
+            frozenset(t for t in lines if t.count(" ") == 2))
 
 
 # --- the segmenter ----------------------------------------------------------------------------
