@@ -9,18 +9,20 @@ syllable to the one before with "_" unless punctuation, a digit or a capital sto
 
 - The CRF's weights come from the installed pyvi itself: its model file ``models/pyvi3.pkl`` is
   a pickled ``sklearn_crfsuite.CRF`` that carries the crfsuite model file as bytes. They are
-  read without importing pyvi (which costs ~2 s through scikit-learn) and without unpickling
+  read without importing pyvi (1-2 s, through scikit-learn) and without unpickling
   anything (the bytes are found by walking the pickle's opcodes), parsed from crfsuite's binary
-  format, and kept in a small JSON file in a per-user cache, keyed by pyvi's version and the
-  SHA-256 of the model file and checked before use. pyvi's word list ``models/words.txt`` is
-  read as it is. Nothing of pyvi's model is stored in this repository.
+  format, and kept in a small JSON file in a per-user cache (``$TGCLASSIFY_CACHE_DIR``, else
+  ``$XDG_CACHE_HOME/tgclassify``, else ``~/.cache/tgclassify``), keyed by pyvi's version and the
+  SHA-256 of the model file, and checked at each load (source, checksum, types); an invalid
+  file is rebuilt, an unwritable folder leaves the weights in memory only. pyvi's word list
+  ``models/words.txt`` is read as it is. Nothing of pyvi's model is stored in this repository.
 - What a syllable's features contribute is computed once per distinct syllable, and what a
   pair of neighbouring syllables contributes once per distinct pair, in bounded caches.
 - The two-label Viterbi runs on plain Python floats.
 
 Exactness holds by construction, not by luck: crfsuite adds the weights of a syllable's
 attributes to its two label scores one at a time, in the order of pyvi's feature dict (absent
-attributes and false flags add nothing), then runs Viterbi with a strict ``<`` so that ties
+attributes add nothing, false flags add a zero), then runs Viterbi with a strict ``<`` so that ties
 keep the lower label. :class:`WordSegmenter` adds the same doubles in the same order and
 compares the same way, so every score is bit-for-bit crfsuite's and every decision the same.
 The quirks are kept: crfsuite reads attribute names as C strings (cut at the first NUL), a
@@ -75,7 +77,7 @@ _NON_WORD = r"[^\w\s]"
 _WORD = r"\w+"
 _SYLLABLE = re.compile("|".join([*_ABBREVIATIONS, *_SPECIALS, _WEB, _EMAIL, _DIGIT, _NON_WORD,
                                  _WORD]))
-# Why the fast path in :meth:`WordSegmenter._records` may skip that expression:
+# Why the fast path in :meth:`WordSegmenter._ids` may skip that expression:
 # - no match contains whitespace other than the "\n" special, nor looks behind or at the ends of
 #   the string, so the syllables of a text are those of its whitespace-separated chunks in turn
 #   (``str.split()`` and ``\s`` both use ``Py_UNICODE_ISSPACE``);
@@ -368,6 +370,7 @@ _TOKEN, _LOWER, _BASE0, _BASE1, _PREV_TERMS, _NEXT_TERMS, _JOINABLE, _TITLE = ra
 _LEFT0, _LEFT1, _RIGHT_TERMS, _THIRDS, _MAY_JOIN, _B_LOWER = range(6)
 # the entry after the last syllable: adds nothing
 _END = (0.0, 0.0, (), None, False, None)
+# (the hot loops index records and entries by number, as named here: a global name costs more)
 
 
 class _Tables:
