@@ -557,11 +557,10 @@ class WordSegmenter:
         records = tables.records
         if n < 2:
             return records[ids[0]][_TOKEN] if n else text  # no syllable: pyvi returns the input
-        keys = list(pairwise(ids))
-        entries = list(map(tables.pairs.get, keys))
+        entries = list(map(tables.pairs.get, pairwise(ids)))
         if None in entries:
             entries = [e if e is not None else self._pair(tables, k)
-                       for e, k in zip(entries, keys, strict=True)]
+                       for e, k in zip(entries, pairwise(ids), strict=True)]
         back, last = self._viterbi(records[ids[0]], entries)
         return self._join(list(map(tables.tokens.__getitem__, ids)), entries, back, last)
 
