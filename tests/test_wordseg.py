@@ -192,8 +192,10 @@ def test_bounded_caches_give_the_same_output(pyvi_tokenize, seg, monkeypatch):
     texts = PARAGRAPHS[:300:3]
     assert [small.segment(t) for t in texts] == [pyvi_tokenize(t) for t in texts]
     sizes = small.cache_sizes()
-    longest = max(len(t.split()) for t in texts) * 2
-    assert sizes["chunks"] <= 30 and sizes["pairs"] <= 20 and sizes["syllables"] <= 40 + longest
+    longest = max(len(t.split()) for t in texts) * 2  # a text's syllables, generously
+    # chunks: at the bound; pairs and syllables: checked once a text, may pass it by one text
+    assert sizes["chunks"] <= 30 and sizes["pairs"] <= 20 + longest
+    assert sizes["syllables"] <= 40 + longest
 
 
 def test_threads_share_one_segmenter(pyvi_tokenize, seg, monkeypatch):

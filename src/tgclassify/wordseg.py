@@ -433,6 +433,9 @@ class WordSegmenter:
         self._thirds = {k: frozenset(v) for k, v in thirds.items()}
         self._inside = model.labels.index(_INSIDE)
         self._w = model.attributes
+        # what a bigram of pyvi's list adds to its second syllable ("-1:") and first ("+1:")
+        self._prev_bigram = model.attributes.get(_A_PREV_BIGRAM)
+        self._next_bigram = model.attributes.get(_A_NEXT_BIGRAM)
         self._lock = threading.Lock()
         self._tables = _Tables()
 
@@ -498,31 +501,37 @@ class WordSegmenter:
         tables.chunks[chunk] = ids
         return ids
 
-    def _pair(self, tables: _Tables, key: tuple[int, int]) -> tuple:
-        a, b = tables.records[key[0]], tables.records[key[1]]
-        s0, s1 = b[_BASE0], b[_BASE1]
-        for v0, v1 in a[_PREV_TERMS]:
-            s0 += v0
-            s1 += v1
-        # pyvi looks up " ".join([a, b]).lower(); it equals a.lower() + " " + b.lower() since no
-        # syllable holds a space and the only context-dependent lowercasing (final sigma) does
-        # not look across one
-        joined = f"{a[_LOWER]} {b[_LOWER]}"
-        right = b[_NEXT_TERMS]
-        if joined in self._bigrams:
-            w = self._w
-            if _A_PREV_BIGRAM in w:
-                v0, v1 = w[_A_PREV_BIGRAM]
+    def _fill_pairs(self, tables: _Tables, ids: list[int], entries: list[tuple | None]) -> None:
+        """Compute the missing entries (None) of ``entries`` (one per pair of ``ids``)."""
+        records = tables.records
+        pairs = tables.pairs
+        if len(pairs) >= C.WORDSEG_PAIR_CACHE:  # checked once a text: may pass it by one text
+            pairs = tables.pairs = {}
+        bigrams, thirds = self._bigrams, self._thirds
+        prev_bigram, next_bigram = self._prev_bigram, self._next_bigram
+        for i, entry in enumerate(entries):
+            if entry is not None:
+                continue
+            a, b = records[ids[i]], records[ids[i + 1]]
+            s0, s1 = b[_BASE0], b[_BASE1]
+            for v0, v1 in a[_PREV_TERMS]:
                 s0 += v0
                 s1 += v1
-            if _A_NEXT_BIGRAM in w:
-                right = (*right, w[_A_NEXT_BIGRAM])
-        entry = (s0, s1, right, self._thirds.get(joined),
-                 a[_JOINABLE] and b[_JOINABLE] and (a[_TITLE] or not b[_TITLE]), b[_LOWER])
-        if len(tables.pairs) >= C.WORDSEG_PAIR_CACHE:
-            tables.pairs = {}
-        tables.pairs[key] = entry
-        return entry
+            # pyvi looks up " ".join([a, b]).lower(); it equals a.lower() + " " + b.lower() as
+            # no syllable holds a space and the only context-dependent lowercasing (final
+            # sigma) does not look across one
+            joined = f"{a[_LOWER]} {b[_LOWER]}"
+            right = b[_NEXT_TERMS]
+            if joined in bigrams:
+                if prev_bigram is not None:
+                    s0 += prev_bigram[0]
+                    s1 += prev_bigram[1]
+                if next_bigram is not None:
+                    right = (*right, next_bigram)
+            entry = (s0, s1, right, thirds.get(joined),
+                     a[_JOINABLE] and b[_JOINABLE] and (a[_TITLE] or not b[_TITLE]), b[_LOWER])
+            pairs[(ids[i], ids[i + 1])] = entry
+            entries[i] = entry
 
     def _ids(self, tables: _Tables, text: str) -> list[int]:
         """The syllable ids of an NFC text, cut as pyvi's expression cuts it."""
@@ -559,8 +568,7 @@ class WordSegmenter:
             return records[ids[0]][_TOKEN] if n else text  # no syllable: pyvi returns the input
         entries = list(map(tables.pairs.get, pairwise(ids)))
         if None in entries:
-            entries = [e if e is not None else self._pair(tables, k)
-                       for e, k in zip(entries, pairwise(ids), strict=True)]
+            self._fill_pairs(tables, ids, entries)
         back, last = self._viterbi(records[ids[0]], entries)
         return self._join(list(map(tables.tokens.__getitem__, ids)), entries, back, last)
 
