@@ -56,7 +56,8 @@ from typing import Any
 from . import constants as C
 from .errors import TgclassifyError
 
-__all__ = ["SegmenterModel", "WordSegmenter", "WordSegmenterError", "get_segmenter", "segment"]
+__all__ = ["SegmenterModel", "WordSegmenter", "WordSegmenterError", "crfsuite_tables", "get_segmenter",
+           "segment"]
 
 
 class WordSegmenterError(TgclassifyError):
@@ -164,6 +165,65 @@ def crfsuite_bytes_from_pickle(data: bytes) -> bytes:
     raise WordSegmenterError("no crfsuite model found inside pyvi's model file")
 
 
+def crfsuite_tables(b: bytes) -> tuple[list[str], list[str], list[tuple[int, int, int, float, int]]]:
+    """Labels, attributes and features of a crfsuite CRF1d model file (python-crfsuite's format).
+
+    A feature is ``(type, source, destination, weight, offset of the weight in the file)``: type
+    0 is a state feature (attribute -> label), 1 a transition (label -> label). Raises
+    ``struct.error`` or :class:`WordSegmenterError` on a damaged file.
+    """
+    # header: magic, size, type, version, #features, #labels, #attributes, then the offsets of
+    # the features, the label and attribute string databases and the two reference lists
+    (magic, _size, kind, _version, _nf, n_labels, n_attrs, off_feat, off_labels, off_attrs,
+     _off_label_refs, off_attr_refs) = struct.unpack_from("<4sI4sIIIIIIIII", b, 0)
+    if magic != b"lCRF" or kind != b"FOMC":
+        raise WordSegmenterError("pyvi's model is not a crfsuite CRF1d model")
+
+    def strings(off: int, expected: int) -> list[str]:
+        # a CQDB database: header, 256 hash tables, then a backward array id -> record offset
+        chunk, _sz, _flag, _order, count, bwd = struct.unpack_from("<4sIIIII", b, off)
+        if chunk != b"CQDB" or count != expected:
+            raise WordSegmenterError("pyvi's crfsuite model has a bad string table")
+        out = []
+        for i in range(count):
+            (rec,) = struct.unpack_from("<I", b, off + bwd + 4 * i)
+            rid, size = struct.unpack_from("<iI", b, off + rec)
+            raw = b[off + rec + 8: off + rec + 8 + size]
+            if rid != i or not raw.endswith(b"\0") or len(raw) != size:
+                raise WordSegmenterError("pyvi's crfsuite model has a bad string record")
+            out.append(raw[:-1].decode("utf-8"))
+        return out
+
+    labels = strings(off_labels, n_labels)
+    attrs = strings(off_attrs, n_attrs)
+    chunk, _sz, n_feat = struct.unpack_from("<4sII", b, off_feat)
+    if chunk != b"FEAT":
+        raise WordSegmenterError("pyvi's crfsuite model has no feature table")
+    feats = []
+    for i in range(n_feat):
+        at = off_feat + 12 + 20 * i
+        ftype, src, dst, w = struct.unpack_from("<IIId", b, at)
+        if dst >= n_labels or src >= (n_attrs if ftype == 0 else n_labels):
+            raise WordSegmenterError("pyvi's crfsuite model has a feature out of range")
+        feats.append((ftype, src, dst, w, at + 12))
+    # every state feature must be reachable from its attribute's reference list, as crfsuite
+    # sums only those: check it rather than assume it
+    chunk, _sz, n_refs = struct.unpack_from("<4sII", b, off_attr_refs)
+    if chunk != b"AFRF" or n_refs != n_attrs:
+        raise WordSegmenterError("pyvi's crfsuite model has a bad attribute reference list")
+    referenced = 0
+    for a in range(n_refs):
+        (off,) = struct.unpack_from("<I", b, off_attr_refs + 12 + 4 * a)
+        (k,) = struct.unpack_from("<I", b, off)
+        for fid in struct.unpack_from(f"<{k}I", b, off + 4):
+            if feats[fid][0] != 0 or feats[fid][1] != a:
+                raise WordSegmenterError("pyvi's crfsuite model has a bad feature reference")
+            referenced += 1
+    if referenced != sum(1 for f in feats if f[0] == 0):
+        raise WordSegmenterError("pyvi's crfsuite model has unreferenced state features")
+    return labels, attrs, feats
+
+
 @dataclass(frozen=True)
 class SegmenterModel:
     """The weights of pyvi's CRF: labels, transitions and attribute -> per-label weights.
@@ -228,58 +288,17 @@ class SegmenterModel:
 
     @classmethod
     def _parse_crfsuite(cls, b: bytes, source: dict[str, str]) -> SegmenterModel:
-        # header: magic, size, type, version, #features, #labels, #attributes, then the offsets
-        # of the features, the label and attribute string databases and the two reference lists
-        (magic, _size, kind, _version, _nf, n_labels, n_attrs, off_feat, off_labels, off_attrs,
-         _off_label_refs, off_attr_refs) = struct.unpack_from("<4sI4sIIIIIIIII", b, 0)
-        if magic != b"lCRF" or kind != b"FOMC":
-            raise WordSegmenterError("pyvi's model is not a crfsuite CRF1d model")
-
-        def strings(off: int, expected: int) -> list[str]:
-            # a CQDB database: header, 256 hash tables, then a backward array id -> record offset
-            chunk, _sz, _flag, _order, count, bwd = struct.unpack_from("<4sIIIII", b, off)
-            if chunk != b"CQDB" or count != expected:
-                raise WordSegmenterError("pyvi's crfsuite model has a bad string table")
-            out = []
-            for i in range(count):
-                (rec,) = struct.unpack_from("<I", b, off + bwd + 4 * i)
-                rid, size = struct.unpack_from("<iI", b, off + rec)
-                raw = b[off + rec + 8: off + rec + 8 + size]
-                if rid != i or not raw.endswith(b"\0") or len(raw) != size:
-                    raise WordSegmenterError("pyvi's crfsuite model has a bad string record")
-                out.append(raw[:-1].decode("utf-8"))
-            return out
-
-        labels = strings(off_labels, n_labels)
-        attrs = strings(off_attrs, n_attrs)
-        chunk, _sz, n_feat = struct.unpack_from("<4sII", b, off_feat)
-        if chunk != b"FEAT":
-            raise WordSegmenterError("pyvi's crfsuite model has no feature table")
+        labels, attrs, feats = crfsuite_tables(b)
+        n_labels = len(labels)
         weights = {a: [0.0] * n_labels for a in attrs}
         trans = [[0.0] * n_labels for _ in range(n_labels)]
-        feats = [struct.unpack_from("<IIId", b, off_feat + 12 + 20 * i) for i in range(n_feat)]
-        for ftype, src, dst, w in feats:
+        for ftype, src, dst, w, _offset in feats:
             if ftype == 0:
                 weights[attrs[src]][dst] = w
             elif ftype == 1:
                 trans[src][dst] = w
             else:
                 raise WordSegmenterError(f"unknown crfsuite feature type {ftype}")
-        # every state feature must be reachable from its attribute's reference list, as crfsuite
-        # sums only those: check it rather than assume it
-        chunk, _sz, n_refs = struct.unpack_from("<4sII", b, off_attr_refs)
-        if chunk != b"AFRF" or n_refs != n_attrs:
-            raise WordSegmenterError("pyvi's crfsuite model has a bad attribute reference list")
-        referenced = 0
-        for a in range(n_refs):
-            (off,) = struct.unpack_from("<I", b, off_attr_refs + 12 + 4 * a)
-            (k,) = struct.unpack_from("<I", b, off)
-            for fid in struct.unpack_from(f"<{k}I", b, off + 4):
-                if feats[fid][0] != 0 or feats[fid][1] != a:
-                    raise WordSegmenterError("pyvi's crfsuite model has a bad feature reference")
-                referenced += 1
-        if referenced != sum(1 for f in feats if f[0] == 0):
-            raise WordSegmenterError("pyvi's crfsuite model has unreferenced state features")
         model = cls(tuple(labels), tuple(tuple(r) for r in trans),
                     {a: tuple(w) for a, w in weights.items()}, dict(source))
         return cls.from_payload(model.payload(), source)  # the same checks as a cache file
