@@ -427,3 +427,82 @@ def test_attribute_names_are_cut_at_nul_as_crfsuite_reads_them(tmp_path, crf_as_
     # the two differ only in what follows the NUL (unknown to the model): the cut decides
     assert pyvi_tokenize("ông http://a\x00c bà") == "ông_http://a\x00c bà"
     assert pyvi_tokenize("ông http://z\x00c bà") == "ông http://z\x00c bà"
+
+
+# --- the order of the sums, bit for bit --------------------------------------------------------
+# A double cannot hold 2**53 + 1: with A = 2**53, (A + 1) - A is 0 but (A - A) + 1 is 1. Syllable
+# 2 of a five-syllable text gets A from its own "word.lower()" attribute, then 1 and -A (or -A
+# and 1) from two later attributes P and Q: its I_W score is 0 or 1 against a B_W score of 0.5,
+# so crfsuite's order of P and Q decides whether it joins the syllable before. All other
+# weights are 0. Each pair of neighbouring attribute groups of pyvi's feature dict is checked.
+
+_BIG = float(2**53)
+_ORDER_ATTRS = {
+    "upper": lambda s: "word.isupper()", "title": lambda s: "word.istitle()",
+    "prev_lower": lambda s: "-1:word.lower():" + s[1].lower(),
+    "prev_title": lambda s: "-1:word.istitle()", "prev_upper": lambda s: "-1:word.isupper()",
+    "prev_bigram": lambda s: "-1:word.bi_gram()", "prev_trigram": lambda s: "-2:word.tri_gram()",
+    "next_lower": lambda s: "+1:word.lower():" + s[3].lower(),
+    "next_title": lambda s: "+1:word.istitle()", "next_bigram": lambda s: "+1:word.bi_gram()",
+    "next_trigram": lambda s: "+2:word.tri_gram()",
+}
+
+
+def _order_text(first: str, second: str) -> list[str]:
+    """Five syllables in which both attributes are on at syllable 2, whose text is unique."""
+    bigrams, trigrams = wordseg.read_word_list("\n".join(WORD_LIST))
+    lowercase = [t.split(" ") for t in sorted(trigrams)
+                 if all(p.isalpha() and p.islower() for p in t.split(" "))]
+    if {first, second} & {"prev_bigram", "prev_trigram"}:
+        a, b, c = next(t for t in lowercase if f"{t[1]} {t[2]}" in bigrams)
+        return [a, b, c, "xyz", "qqq"]
+    if {first, second} & {"next_bigram", "next_trigram"}:
+        c, d, e = next(t for t in lowercase if f"{t[0]} {t[1]}" in bigrams)
+        return ["qqq", "xyz", c, d, e]
+    return {"prev_title": ["qqq", "Xyz", "abc", "def", "ghi"],
+            "prev_upper": ["qqq", "X", "abc", "def", "ghi"],
+            "next_title": ["qqq", "xyz", "abc", "Def", "ghi"],
+            "title": ["qqq", "Q", "Y", "def", "ghi"]}[second]
+
+
+def _with_weights(source: Path, target: Path, weights: dict[tuple[str, str], float]) -> Path:
+    """A copy of a crfsuite model file with these state weights and every other weight 0."""
+    import struct
+
+    blob = bytearray(source.read_bytes())
+    labels, attrs, feats = wordseg.crfsuite_tables(bytes(blob))
+    wanted = {(attrs.index(a), labels.index(lab)): w for (a, lab), w in weights.items()}
+    seen = set()
+    for ftype, src, dst, _w, offset in feats:
+        if ftype == 0 and (src, dst) in wanted:
+            seen.add((src, dst))
+        struct.pack_into("<d", blob, offset, wanted.get((src, dst), 0.0) if ftype == 0 else 0.0)
+    assert seen == set(wanted)  # the trained model has every feature the case needs
+    target.write_bytes(bytes(blob))
+    return target
+
+
+@pytest.mark.parametrize("first,second", [
+    ("upper", "title"), ("prev_lower", "prev_title"), ("prev_title", "prev_upper"),
+    ("prev_lower", "prev_bigram"), ("prev_bigram", "prev_trigram"), ("prev_trigram", "next_lower"),
+    ("next_lower", "next_title"), ("next_lower", "next_bigram"), ("next_bigram", "next_trigram"),
+])
+def test_scores_are_summed_in_crfsuites_order(tmp_path, crf_as_pyvi, pyvi_tokenize, first, second):
+    import random
+
+    syllables = _order_text(first, second)
+    text = " ".join(syllables)
+    rng = random.Random(text)
+    base = _train(tmp_path / "base.crfsuite",  # both labels seen with every attribute
+                  [(syllables, [rng.choice(["B_W", "I_W"]) for _ in syllables]) for _ in range(40)])
+    own = "word.lower():" + syllables[2].lower()
+    p, q = _ORDER_ATTRS[first](syllables), _ORDER_ATTRS[second](syllables)
+    outputs = []
+    for wp, wq in ((1.0, -_BIG), (-_BIG, 1.0)):
+        model = _with_weights(base, tmp_path / f"{wp}.crfsuite", {
+            (own, "B_W"): 0.5, (own, "I_W"): _BIG, (p, "I_W"): wp, (q, "I_W"): wq})
+        seg = crf_as_pyvi(model)
+        outputs.append(pyvi_tokenize(text))
+        assert seg.segment(text) == outputs[-1]
+    before = f"{syllables[1]}_{syllables[2]}"
+    assert (before in outputs[0], before in outputs[1]) == (False, True)  # the order decided
