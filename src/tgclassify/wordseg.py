@@ -199,6 +199,8 @@ def crfsuite_tables(b: bytes) -> tuple[list[str], list[str], list[tuple[int, int
     chunk, _sz, n_feat = struct.unpack_from("<4sII", b, off_feat)
     if chunk != b"FEAT":
         raise WordSegmenterError("pyvi's crfsuite model has no feature table")
+    # a chunk header is 12 bytes (tag, size, count); a feature 20 (type, source, destination as
+    # uint32, then the weight as a double)
     feats = []
     for i in range(n_feat):
         at = off_feat + 12 + 20 * i
