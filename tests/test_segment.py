@@ -148,3 +148,27 @@ def test_a_line_opening_a_list_is_body(line):
 
 def test_a_numbered_line_ending_in_a_colon_is_still_a_heading():
     assert heading_level("2. Công tác tuyên truyền miệng:") == 2
+
+
+def test_the_title_stays_the_root_of_the_context():
+    rows = [("heading", "KẾ HOẠCH tổ chức Hội Báo Xuân năm 2026"), ("body", "Căn cứ Chương trình công tác năm 2025;"),
+            ("heading", "I. MỤC ĐÍCH, YÊU CẦU"), ("body", "Giới thiệu các ấn phẩm báo Xuân."),
+            ("heading", "II. NỘI DUNG"), ("body", "Trưng bày 300 ấn phẩm.")]
+    title = rows[0][1]
+    contexts = section_context(rows)
+    assert contexts[1] == (title,)
+    assert contexts[3] == (title, "I. MỤC ĐÍCH, YÊU CẦU")
+    # a heading's own context holds what is above it, not the section it closes
+    assert contexts[4] == (title,)
+    assert contexts[5] == (title, "II. NỘI DUNG")
+    # segmentation gives the model the same context, while the heading path shown stays the sections'
+    paragraphs = segment_report("\n".join(text for _, text in rows))
+    assert [p.context for p in paragraphs] == [" / ".join(c) for c in contexts]
+    assert paragraphs[5].heading == "II. NỘI DUNG"
+    assert paragraphs[4].heading is None
+
+
+def test_a_numbered_first_heading_is_not_a_title():
+    contexts = section_context([("heading", "II. CÔNG TÁC KHOA GIÁO"), ("body", "Năm học mới."),
+                                ("heading", "III. NHIỆM VỤ"), ("body", "Tiếp tục.")])
+    assert contexts[3] == ("III. NHIỆM VỤ",)

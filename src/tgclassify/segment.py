@@ -46,6 +46,9 @@ class Paragraph:
     kind: str
     heading: str | None = None
     path: tuple[str, ...] = field(default=(), compare=False)
+    #: ``path`` with the document's title in front when a section has closed it in the path
+    #: (see :func:`section_context`); what the model reads as context. None: same as ``path``.
+    context_path: tuple[str, ...] | None = field(default=None, compare=False)
 
     @property
     def section(self) -> str | None:
@@ -54,8 +57,9 @@ class Paragraph:
 
     @property
     def context(self) -> str:
-        """The section headings above this paragraph, outermost first, as one string."""
-        return " / ".join(self.path)
+        """The model's context: the document's title and the section headings above this
+        paragraph, outermost first, as one string."""
+        return " / ".join(self.path if self.context_path is None else self.context_path)
 
 
 # --- noise -----------------------------------------------------------------------------------
@@ -403,32 +407,65 @@ def heading_level(line: str) -> int | None:
     return None
 
 
+def _numbered(text: str) -> bool:
+    """A section heading by its numbering ("II.", "1.", "1.2.", "a)", "Phần thứ hai")."""
+    return any(p.match(text) for p in (_ROMAN, _PART, _NUMBERED, _SUBNUMBERED, _LETTERED))
+
+
 class _SectionStack:
-    """The open headings of a report, by level: a new heading closes deeper ones."""
+    """The open headings of a report, by level: a new heading closes deeper ones.
+
+    It also remembers the document's title: its first heading that is not a numbered section,
+    or one in a title's form ("BÁO CÁO ...", "KẾ HOẠCH ..."), met before any body text. The first numbered section
+    closes the title in the path, but the title names the document's domain, which generic
+    section headings ("I. MỤC ĐÍCH, YÊU CẦU", "III. TỔ CHỨC THỰC HIỆN") do not, so the model's
+    context keeps it as its root (:meth:`context`).
+    """
 
     def __init__(self) -> None:
         self.levels: list[tuple[int, str]] = []
+        self.title: str | None = None
+        self.before_body = True
 
-    def path(self) -> tuple[str, ...]:
-        return tuple(text for _, text in self.levels)
+    def path(self, level: int | None = None) -> tuple[str, ...]:
+        """The open headings; for a heading of ``level``, only those above it (the ones it
+        does not close)."""
+        return tuple(text for lv, text in self.levels if level is None or lv < level)
+
+    def context(self, level: int | None = None) -> tuple[str, ...]:
+        """The path with the document's title in front when the path no longer holds it."""
+        path = self.path(level)
+        if self.title is None or (path and path[0] == self.title):
+            return path
+        return (self.title, *path)
 
     def push(self, level: int, text: str) -> None:
+        if self.before_body and (_DOC_TITLE.match(text) or (self.title is None and not _numbered(text))):
+            self.title = text
         while self.levels and self.levels[-1][0] >= level:
             self.levels.pop()
         self.levels.append((level, text))
 
+    def body(self) -> None:
+        self.before_body = False
+
 
 def section_context(kinds_and_texts: Iterable[tuple[str, str]]) -> list[tuple[str, ...]]:
-    """For labeled data: the heading path of each (kind, text) of a report, in order.
+    """For labeled data: the model's context of each (kind, text) of a report, in order: the
+    heading path with the document's title as its root, as :attr:`Paragraph.context` gives it.
 
     A heading's own path holds only the headings above it, as in :func:`iter_paragraphs`.
     """
     stack = _SectionStack()
     out: list[tuple[str, ...]] = []
     for kind, text in kinds_and_texts:
-        out.append(stack.path())
         if kind == "heading":
-            stack.push(heading_level(text) or 3, text)
+            level = heading_level(text) or 3
+            out.append(stack.context(level))
+            stack.push(level, text)
+        else:
+            out.append(stack.context())
+            stack.body()
     return out
 
 
@@ -553,11 +590,14 @@ def iter_paragraphs(lines: Iterable[str], *,
                 kind, level = "noise", None
             else:
                 related = False
-            path = stack.path()
+            above = (level or 3) if kind == "heading" else None
+            path = stack.path(above)
             heading = HEADING_SEPARATOR.join(path) if path else None
-            yield Paragraph(index, text, kind, heading, path)
+            yield Paragraph(index, text, kind, heading, path, stack.context(above))
             if kind == "heading":
                 stack.push(level or 3, text)
+            elif kind == "body":
+                stack.body()
             index += 1
 
 

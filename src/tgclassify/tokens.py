@@ -63,11 +63,11 @@ def _chunks(text: str) -> list[str]:
 
 
 def _words(normalized: str) -> tuple[str, ...]:
-    from pyvi import ViTokenizer  # noqa: PLC0415 - keeps `import tgclassify` light
+    from .wordseg import segment  # noqa: PLC0415 - keeps `import tgclassify` light
 
     tokens: list[str] = []
     for chunk in _chunks(normalized):
-        for raw in ViTokenizer.tokenize(chunk).split():
+        for raw in segment(chunk).split():
             token = _norm_token(raw)
             if token:
                 tokens.append(token)
