@@ -151,7 +151,8 @@ def test_a_numbered_line_ending_in_a_colon_is_still_a_heading():
 
 
 def test_the_title_stays_the_root_of_the_context():
-    rows = [("heading", "KẾ HOẠCH tổ chức Hội Báo Xuân năm 2026"), ("body", "Căn cứ Chương trình công tác năm 2025;"),
+    rows = [("heading", "KẾ HOẠCH tổ chức Hội Báo Xuân năm 2026"),
+            ("body", "Căn cứ Chương trình công tác năm 2025;"),
             ("heading", "I. MỤC ĐÍCH, YÊU CẦU"), ("body", "Giới thiệu các ấn phẩm báo Xuân."),
             ("heading", "II. NỘI DUNG"), ("body", "Trưng bày 300 ấn phẩm.")]
     title = rows[0][1]
