@@ -81,6 +81,26 @@ class _Progress:
 # --- tag -----------------------------------------------------------------------------------------
 
 
+class _Cluster:
+    """The ``distributed.Client`` of ``--scheduler`` (closed on exit), or None: dask is imported
+    only when it is given."""
+
+    def __init__(self, address: str | None) -> None:
+        self.address = address
+        self.client: Any = None
+
+    def __enter__(self) -> Any:
+        if self.address:
+            from ._distributed import connect  # noqa: PLC0415  (the dask extra)
+
+            self.client = connect(self.address)
+        return self.client
+
+    def __exit__(self, *exc: object) -> None:
+        if self.client is not None:
+            self.client.close()
+
+
 def cmd_tag(args: argparse.Namespace) -> int:
     from .errors import ModelLoadError  # noqa: PLC0415
     from .model import Classifier  # noqa: PLC0415
@@ -104,11 +124,16 @@ def cmd_tag(args: argparse.Namespace) -> int:
         _err(str(exc))
         return EXIT_USAGE
     n_jobs = args.n_jobs if args.n_jobs > 0 else (os.cpu_count() or 1)
+    if (args.scheduler and args.n_jobs != 1) or (args.send_files and not args.scheduler):
+        _err("--scheduler tags on the cluster's workers: it excludes --n-jobs, and --send-files "
+             "needs it")
+        return EXIT_USAGE
     progress = _Progress(not args.quiet and sys.stderr.isatty(), len(sources))
     failed = 0
-    with _Output(args.output) as out:
+    with _Output(args.output) as out, _Cluster(args.scheduler) as client:
         renderer = make_renderer(args.format, out)
-        for item in tag_reports(clf, sources, n_jobs=n_jobs, on_progress=progress):
+        for item in tag_reports(clf, sources, n_jobs=n_jobs, on_progress=progress,
+                                client=client, send_files=args.send_files):
             if isinstance(item, ReportSummary):
                 if item.error is not None:
                     failed += 1
@@ -318,6 +343,11 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("-j", "--n-jobs", type=int, default=1,
                    help="worker processes (0 = one per core); output order is unchanged")
     t.add_argument("-q", "--quiet", action="store_true", help="no progress or warnings")
+    t.add_argument("--scheduler", metavar="ADDRESS", help="tag on the workers of this Dask "
+                   "scheduler, e.g. tcp://HOST:8786 (needs tgclassify[dask]); output order is "
+                   "unchanged")
+    t.add_argument("--send-files", action="store_true", help="with --scheduler: send the "
+                   "files' bytes to the workers (default: workers open the same paths)")
     t.set_defaults(func=cmd_tag)
 
     tr = sub.add_parser("train", help="train a model folder from labeled paragraphs")

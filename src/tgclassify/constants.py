@@ -136,7 +136,8 @@ DOC_TYPE_GENRE = {
 }
 GENRES = ("news", "headlines", "commentary", "speech", "plan", "dispatch", "report")
 
-# === reading: structure, limits against hostile files, text checks =====================
+# === reading: structure, limits against hostile files, text checks ==============
+
 # (used by tgclassify/readers/ and segment.py; every limit can be overridden per call through
 # tgclassify.readers.ReadLimits)
 
@@ -210,3 +211,32 @@ WORDSEG_CHUNK_CACHE = 100_000
 #: (the corpus has 72k). ~210 bytes each: 45 MB at most, so tagging memory stays flat.
 WORDSEG_PAIR_CACHE = 200_000
 # --- end of word segmentation ----------------------------------------------------------------
+# --- tagging on a Dask cluster (tgclassify tag --scheduler; the dask extra) -------------------
+
+#: Seconds to wait for the scheduler named by ``--scheduler``: long enough for a scheduler on
+#: another machine of a busy cluster, short enough that a wrong address fails while the user
+#: still watches.
+SCHEDULER_CONNECT_TIMEOUT_S = 30
+
+#: Files finished on the workers and waiting there to be collected in input order, per worker
+#: thread: reports differ in size by 100x, so the workers go on while the client waits for a
+#: long one; the client holds only futures, so its memory stays flat.
+CLUSTER_FILES_PER_THREAD = 4
+
+#: Worker threads assumed while fewer have joined (a cluster that is still scaling up).
+CLUSTER_MIN_THREADS = 2
+
+#: Seconds between two looks at how many worker threads the cluster has (adaptive clusters and
+#: job queues add workers during a run; one look costs a round trip to the scheduler).
+CLUSTER_RESCAN_S = 5.0
+
+#: Times a file whose task failed with ``KilledWorker`` is submitted again as a new task before
+#: it becomes an error record: a worker's death counts against every file queued on it, not
+#: only the one that killed it, and one new try clears the bystanders at the cost of another
+#: ``allowed-failures`` deaths for a file that really kills workers.
+CLUSTER_KILLED_RESUBMITS = 1
+
+#: Largest file sent as bytes with ``--send-files``: the reader's limit for documents (a report
+#: is under 5 MB). A larger text file, which the readers would stream, is tagged on the client
+#: rather than sent whole through the scheduler's network.
+SEND_FILE_MAX_BYTES = MAX_DOCUMENT_BYTES

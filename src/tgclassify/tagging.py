@@ -207,7 +207,8 @@ def default_start_method() -> str:
 def tag_reports(clf: Tagger, sources: Iterable[str], *, n_jobs: int = 1,
                 start_method: str | None = None,
                 stdin_reader: Callable[[], ReportSource] | None = None,
-                on_progress: Callable[[int, str, int], None] | None = None
+                on_progress: Callable[[int, str, int], None] | None = None,
+                client: Any = None, send_files: bool = False
                 ) -> Iterator[TaggedParagraph | ReportSummary]:
     """Tag every source (file path or ``"-"``); yield paragraphs then each report's summary.
 
@@ -216,7 +217,18 @@ def tag_reports(clf: Tagger, sources: Iterable[str], *, n_jobs: int = 1,
     classifier, whether or not it was ever saved. ``on_progress(file_no, source,
     paragraphs_done)`` is called after every batch of a file and when its summary is emitted
     (progress bars; a long single file moves the bar too).
+
+    ``client``, a ``dask.distributed.Client``, tags the files on its cluster instead (``n_jobs``
+    and ``start_method`` are then unused): same records, same order; files are opened on the
+    workers by absolute path (a shared filesystem), or sent as bytes with ``send_files``. See
+    :mod:`tgclassify._distributed`; needs the ``dask`` extra, imported only here.
     """
+    if client is not None:
+        from ._distributed import tag_on_cluster  # noqa: PLC0415  (optional dependency)
+
+        yield from tag_on_cluster(clf, sources, client, send_files=send_files,
+                                  stdin_reader=stdin_reader, on_progress=on_progress)
+        return
     units = _units(sources, stdin_reader, clf.chrome_filter)
     if n_jobs <= 1:
         results: Iterator[tuple[_Batch | _End, list[TaggedParagraph | None] | None]] = (
