@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -67,7 +68,7 @@ def test_all_ok_exits_zero_and_csv_parses(saved_model):
     assert res.returncode == 0, res.stderr
     rows = list(csv.DictReader(io.StringIO(res.stdout.decode())))
     kinds = {r["kind"] for r in rows}
-    assert kinds == {"heading", "body", "report"}
+    assert kinds == {"heading", "body"}  # summaries go to their own file
     body = [r for r in rows if r["kind"] == "body"]
     assert all(0 <= float(r["khoa_giao"]) <= 1 for r in body)
 
@@ -93,7 +94,7 @@ def test_markdown_and_html_outputs_are_whole_files(mixed_folder, saved_model, tm
     res = run("tag", str(mixed_folder), "-r", "-f", "html", "-o", str(page), model=saved_model)
     html = page.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
-    assert "<svg" in html and 'class="err"' in html
+    assert 'class="bar"' in html and 'class="err"' in html
     assert not list(tmp_path.glob(".*.part"))
 
 
@@ -177,3 +178,120 @@ def test_output_to_a_fifo_writes_in_place(tmp_path, saved_model):
     assert res.returncode == 0, res.stderr
     assert fifo.is_fifo()
     assert b'"type": "report"' in received[0]
+
+
+def one_line(res):
+    lines = res.stderr.decode().strip().splitlines()
+    assert len(lines) == 1, res.stderr.decode()
+    assert "Traceback" not in lines[0]
+    return lines[0]
+
+
+def test_each_misuse_is_one_line_with_advice(tmp_path, saved_model):
+    report = str(FIXTURES / "portal_report.txt")
+    afile = tmp_path / "afile"
+    afile.write_text("x", encoding="utf-8")
+    res = run("tag", report, "-o", str(afile / "x.html"), "-f", "html", model=saved_model)
+    assert res.returncode == 2 and "is a file, not a folder" in one_line(res)
+    res = run("tag", report, "-o", "/proc/out.html", model=saved_model)
+    assert res.returncode == 2 and "choose a folder you can write to" in one_line(res)
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "a.docx").write_bytes(b"")
+    res = run("tag", report, model=reports)
+    line = one_line(res)
+    assert res.returncode == 2 and "holds reports, not a model" in line and "train" not in line
+    nested = tmp_path / "nested"
+    (nested / "2024").mkdir(parents=True)
+    (nested / "2024" / "a.txt").write_text("Tổ chức hội nghị báo cáo viên.", encoding="utf-8")
+    res = run("tag", str(nested), model=saved_model)
+    assert res.returncode == 2 and "add -r" in one_line(res)
+    res = run("tag", report, "--n-jobs", "-3", model=saved_model)
+    assert res.returncode == 2 and "--n-jobs" in one_line(res)
+    res = run("tag", report, "--format", "xml")
+    assert res.returncode == 2 and "--format" in one_line(res)
+
+
+@pytest.mark.parametrize("whole_group", [False, True])
+def test_interrupting_parallel_tagging_prints_one_line(tmp_path, saved_model, corpus, whole_group):
+    """SIGINT to the parent alone (kill -INT) or to its group (Ctrl-C in a terminal)."""
+    import os
+    import signal
+    import time
+
+    big = tmp_path / "big.txt"
+    big.write_text("\n".join(f"{r['text']} ({i})" for i, r in enumerate(corpus.records * 3)),
+                   encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "tgclassify", "tag", str(big), "-o", str(out),
+                             "-q", "-j", "2", "--model", str(saved_model)],
+                            stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.time() + 60
+    while not list(tmp_path.glob(".out.jsonl.*.part")) and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)  # workers busy
+    if whole_group:
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 128 + signal.SIGINT, err
+    assert err.decode().strip().splitlines() == ["tgclassify: interrupted; no partial output "
+                                                 "was kept"]
+    assert not out.exists()
+
+
+def test_csv_for_spreadsheets(tmp_path, saved_model, mixed_folder):
+    out = tmp_path / "tags.csv"
+    res = run("tag", str(mixed_folder), "-r", "-f", "csv", "-o", str(out), "-q", model=saved_model)
+    assert res.returncode == 1
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with the mark
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert {r["kind"] for r in rows} == {"heading", "body"}
+    summary = tmp_path / "tags.summary.csv"  # the naming rule
+    srows = list(csv.DictReader(io.StringIO(summary.read_bytes().decode("utf-8-sig"))))
+    assert sorted(r["status"] for r in srows) == ["error"] * 3 + ["ok"] * 4
+    assert all(r["error"] for r in srows if r["status"] == "error")
+    named = tmp_path / "reports.csv"
+    res = run("tag", str(FIXTURES / "portal_report.txt"), "-f", "jsonl", "--summary", str(named),
+              "--no-bom", model=saved_model)
+    assert res.returncode == 0
+    assert named.read_bytes().startswith(b"source,status,")
+    assert json.loads(res.stdout.decode().splitlines()[-1])["type"] == "report"
+    res = run("tag", str(FIXTURES / "portal_report.txt"), "-f", "csv", model=saved_model)
+    assert res.stdout.startswith(b"source,index,")  # no mark in a pipe unless --bom
+
+
+def readme_commands():
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```bash\n(.*?)```", text, re.S)
+    return text, [line.split("  #")[0].strip() for block in blocks for line in block.splitlines()
+                  if line.strip() and not line.strip().startswith("#")]
+
+
+def test_readme_quick_start_activates_the_environment():
+    text, commands = readme_commands()
+    quick = text.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    assert ". .venv/bin/activate" in quick or "source .venv/bin/activate" in quick
+    first_bare = next(i for i, c in enumerate(commands) if c.startswith("tgclassify "))
+    activate = next(i for i, c in enumerate(commands) if ".venv/bin/activate" in c)
+    assert activate < first_bare
+
+
+def test_readme_tag_commands_run_as_written(tmp_path, saved_model):
+    """Every `tgclassify tag` line of the README, from a copy of the repository's examples."""
+    import os
+    import shutil
+
+    root = Path(__file__).resolve().parents[1]
+    shutil.copytree(root / "examples", tmp_path / "examples")
+    _, commands = readme_commands()
+    # commands naming a machine of the user's (a Dask scheduler at HOST) cannot run here
+    tags = [c for c in commands if c.startswith("tgclassify tag ") and "--model" not in c
+            and "|" not in c and "--scheduler" not in c]
+    assert len(tags) >= 3
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    for command in tags:
+        res = subprocess.run(command, shell=True, cwd=tmp_path, env=env, capture_output=True)
+        assert res.returncode == 0, (command, res.stderr.decode())

@@ -62,8 +62,11 @@ def test_coverage_counts_body_paragraphs_only(small_model):
 
 def test_unsure_paragraphs_are_the_body_paragraphs_nearest_a_threshold(small_model):
     paragraphs, (report,) = collect(tag_reports(small_model, [str(FIXTURES / "portal_report.txt")]))
+    from tgclassify import constants as C
+
     body = sorted((p for p in paragraphs if p.kind == "body"), key=lambda p: (p.margin, p.index))
-    assert report.unsure == body[:5]
+    assert report.unsure == [p for p in body if p.margin < C.UNSURE_MARGIN][:5]
+    assert len(report.unsure) < 5  # confident paragraphs are not padding the list
 
 
 def test_margin_is_the_least_certain_decision_in_threshold_units():
@@ -120,3 +123,13 @@ def test_progress_moves_within_a_long_file(small_model, tmp_path, monkeypatch):
     within = [n for done, name, n in seen if name == "portal_report.txt" and n >= 0]
     assert len(within) >= 2 and within == sorted(within)
     assert (1, "portal_report.txt", -1) in seen and (2, "x.txt", -1) in seen
+
+
+def test_composition_splits_multi_label_paragraphs_and_sums_to_one(small_model):
+    items = list(tag_reports(small_model, [str(FIXTURES / "portal_report.txt")]))
+    summary = items[-1]
+    body = [i for i in items[:-1] if i.kind == "body"]
+    assert sum(summary.composition.values()) + summary.general_share == pytest.approx(1, abs=1e-3)
+    for lab in summary.composition:
+        split = sum(len(p.text) / len(p.labels) for p in body if lab in p.labels)
+        assert summary.composition[lab] == pytest.approx(split / summary.chars, abs=1e-4)

@@ -28,8 +28,11 @@ _EXPORTS = {
     "ThresholdedOneVsRest": "estimator",
     # tagging and its results
     "tag_reports": "tagging",
+    "tag_folder": "analysis",
+    "Progress": "analysis",
     "TaggedParagraph": "results",
     "ReportSummary": "results",
+    "TaggedReports": "results",
     # text in
     "read_report": "readers",
     "open_report": "readers",
@@ -61,9 +64,11 @@ __all__ = [
     "ModelConfig",
     "ModelLoadError",
     "Paragraph",
+    "Progress",
     "ReportReadError",
     "ReportSummary",
     "TaggedParagraph",
+    "TaggedReports",
     "TgclassifyError",
     "ThresholdedOneVsRest",
     "__version__",
@@ -77,12 +82,14 @@ __all__ = [
     "open_report",
     "read_report",
     "segment_report",
+    "tag_folder",
     "tag_reports",
     "tokenize",
     "train_classifier",
 ]
 
 if TYPE_CHECKING:
+    from .analysis import Progress, tag_folder
     from .constants import LABEL_NAMES, LABELS
     from .corpus import Corpus, check_corpus, load_corpus
     from .errors import DataFormatError, ModelLoadError, ReportReadError, TgclassifyError
@@ -92,7 +99,7 @@ if TYPE_CHECKING:
     from .model import Classifier, ModelConfig, build_estimator
     from .normalize import normalize_text
     from .readers import open_report, read_report
-    from .results import ReportSummary, TaggedParagraph
+    from .results import ReportSummary, TaggedParagraph, TaggedReports
     from .segment import Paragraph, is_noise, segment_report
     from .tagging import tag_reports
     from .tokens import tokenize

@@ -1,7 +1,8 @@
 """The ``tgclassify`` command: thin wrappers over the library; only this module prints.
 
 Exit status: 0 success, 1 some input failed (or the corpus check found errors), 2 misuse
-(bad arguments, no inputs, an unusable model).
+(bad arguments, no inputs, an unusable model, an output that cannot be written). Every misuse
+is one line on standard error that says what to do.
 """
 
 from __future__ import annotations
@@ -25,6 +26,61 @@ def _err(msg: str) -> None:
     print(f"tgclassify: {msg}", file=sys.stderr)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (no usage block) and exit status 2."""
+
+    def error(self, message: str) -> Any:  # argparse's signature is NoReturn
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _n_jobs(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of processes") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{n}: give 0 (one process per core) or a positive "
+                                         "number of processes")
+    return n
+
+
+def _positive_int(value: str) -> int:
+    n = _n_jobs(value)
+    if n == 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
+def _positive_float(value: str) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not x > 0:
+        raise argparse.ArgumentTypeError(f"{value}: must be more than 0")
+    return x
+
+
+class OutputError(Exception):
+    """An output file that cannot be written (a misuse: exit 2, one line)."""
+
+
+def _output_error(path: str, exc: OSError) -> OutputError:
+    target = Path(path)
+    for parent in [target.parent, *target.parent.parents]:
+        if parent.exists():
+            if not parent.is_dir():
+                return OutputError(f"cannot write {path}: {parent} is a file, not a folder; "
+                                   "choose another output path")
+            break
+    if isinstance(exc, PermissionError):
+        return OutputError(f"cannot write {path}: permission denied in {target.parent}; choose "
+                           "a folder you can write to")
+    reason = exc.strerror or type(exc).__name__
+    return OutputError(f"cannot write {path}: {reason} ({target.parent} does not take new "
+                       "files); choose a folder you can write to")
+
+
 class _Output:
     """Standard output, or a file written atomically (whole or not at all). A target that
     exists and is not a regular file (/dev/null, a named pipe) is written in place: renaming
@@ -37,13 +93,19 @@ class _Output:
         self._special = False
 
     def __enter__(self) -> IO[str]:
+        try:
+            return self._open()
+        except OSError as exc:
+            raise _output_error(str(self.path), exc) from None
+
+    def _open(self) -> IO[str]:
         if self.path is not None and os.path.exists(self.path) and not os.path.isfile(self.path):
             self._special = True
-            self.fh = open(self.path, "w", encoding="utf-8", newline="")
+            self.fh = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115
         elif self.path is not None:
             self._ctx = atomic_path(self.path)
             tmp = self._ctx.__enter__()
-            self.fh = open(tmp, "w", encoding="utf-8", newline="")
+            self.fh = open(tmp, "w", encoding="utf-8", newline="")  # noqa: SIM115
         return self.fh
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
@@ -54,7 +116,10 @@ class _Output:
             self.fh.flush()
             return
         self.fh.close()
-        self._ctx.__exit__(exc_type, exc, tb)
+        try:
+            self._ctx.__exit__(exc_type, exc, tb)
+        except OSError as err:
+            raise _output_error(str(self.path), err) from None
 
 
 class _Progress:
@@ -101,27 +166,70 @@ class _Cluster:
             self.client.close()
 
 
+_REPORT_SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".txt", ".md")
+
+
+def _no_inputs_message(paths: list[str], recursive: bool) -> str:
+    folders = [Path(p) for p in paths if p != "-" and Path(p).is_dir()]
+    if not recursive:
+        nested = [f for f in folders if any(c.is_dir() and not c.name.startswith(".")
+                                             for c in f.iterdir())]
+        if nested:
+            return (f"no input files found: {nested[0]} holds only subfolders; add -r to tag "
+                    "the files in them")
+    if folders:
+        return f"no input files found in {folders[0]} (hidden files are skipped)"
+    return "no input files found"
+
+
+def _model_message(model: str, exc: Exception) -> str:
+    folder = Path(model)
+    if folder.is_dir() and not (folder / "model_card.json").exists() \
+            and not (folder / "model.joblib").exists():
+        reports = [f for f in folder.rglob("*") if f.suffix.lower() in _REPORT_SUFFIXES]
+        if reports:
+            return (f"--model {model}: this folder holds reports, not a model; to tag them run "
+                    f"tgclassify tag {model} (without --model the shipped model is used)")
+        return (f"--model {model}: not a model folder (no model_card.json or model.joblib); "
+                "give a folder written by tgclassify train --out, or leave --model out for "
+                "the shipped model")
+    return str(exc)
+
+
+def _summary_path(args: argparse.Namespace) -> str | None:
+    """``--summary FILE``, or for ``-f csv -o NAME.csv`` the file ``NAME.summary.csv``."""
+    if args.summary:
+        return str(args.summary)
+    if args.format == "csv" and args.output not in (None, "-"):
+        out = Path(args.output)
+        return str(out.with_name(f"{out.stem}.summary.csv"))
+    return None
+
+
 def cmd_tag(args: argparse.Namespace) -> int:
     from .errors import ModelLoadError  # noqa: PLC0415
     from .model import Classifier  # noqa: PLC0415
-    from .render import make_renderer  # noqa: PLC0415
+    from .render import SummaryCsvWriter, make_renderer  # noqa: PLC0415
     from .results import ReportSummary  # noqa: PLC0415
     from .tagging import expand_inputs, tag_reports  # noqa: PLC0415
 
     sources = list(expand_inputs(args.paths, recursive=args.recursive))
     if not sources:
-        _err("no input files found")
+        _err(_no_inputs_message(args.paths, args.recursive))
         return EXIT_USAGE
     if sources.count("-") > 1:
         _err("standard input ('-') can be given only once")
         return EXIT_USAGE
-    if args.output not in (None, "-") and Path(args.output).is_dir():
-        _err(f"--output {args.output} is a folder; name a file, e.g. {args.output}/tags.{args.format}")
-        return EXIT_USAGE
+    summary_path = _summary_path(args)
+    for flag, target in (("--output", args.output), ("--summary", summary_path)):
+        if target not in (None, "-") and Path(target).is_dir():
+            _err(f"{flag} {target} is a folder; name a file, e.g. "
+                 f"{Path(target) / ('tags.' + args.format)}")
+            return EXIT_USAGE
     try:
         clf = Classifier.load(args.model)
     except ModelLoadError as exc:
-        _err(str(exc))
+        _err(_model_message(args.model, exc) if args.model else str(exc))
         return EXIT_USAGE
     n_jobs = args.n_jobs if args.n_jobs > 0 else (os.cpu_count() or 1)
     if (args.scheduler and args.n_jobs != 1) or (args.send_files and not args.scheduler):
@@ -129,8 +237,13 @@ def cmd_tag(args: argparse.Namespace) -> int:
              "needs it")
         return EXIT_USAGE
     progress = _Progress(not args.quiet and sys.stderr.isatty(), len(sources))
+    to_file = args.output not in (None, "-")
+    bom = args.format == "csv" and (to_file if args.bom is None else args.bom)
+    summaries: list[ReportSummary] = []
     failed = 0
     with _Output(args.output) as out, _Cluster(args.scheduler) as client:
+        if bom:
+            out.write("\ufeff")
         renderer = make_renderer(args.format, out)
         for item in tag_reports(clf, sources, n_jobs=n_jobs, on_progress=progress,
                                 client=client, send_files=args.send_files):
@@ -144,13 +257,60 @@ def cmd_tag(args: argparse.Namespace) -> int:
                     for note in item.warnings:
                         _err(f"{item.source}: warning: {note}")
                 renderer.report(item)
+                if summary_path is not None:
+                    summaries.append(item)
             else:
                 renderer.paragraph(item)
         renderer.close()
     progress.done()
-    if not args.quiet and args.output not in (None, "-"):
-        _err(f"tagged {len(sources) - failed} of {len(sources)} file(s) -> {args.output}")
+    if summary_path is not None:
+        with _Output(summary_path) as out:
+            if args.bom is not False and summary_path != "-":
+                out.write("\ufeff")
+            writer = SummaryCsvWriter(out)
+            for summary in summaries:
+                writer.report(summary)
+    if not args.quiet and to_file:
+        extra = f" (summaries -> {summary_path})" if summary_path else ""
+        _err(f"tagged {len(sources) - failed} of {len(sources)} file(s) -> {args.output}{extra}")
     return EXIT_SOME_FAILED if failed else EXIT_OK
+
+
+# --- serve ----------------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .errors import ModelLoadError  # noqa: PLC0415
+    from .model import Classifier  # noqa: PLC0415
+    from .serve import make_server  # noqa: PLC0415
+
+    if args.keep is not None and Path(args.keep).exists() and not Path(args.keep).is_dir():
+        _err(f"--keep {args.keep} is a file; name a folder to keep uploads in")
+        return EXIT_USAGE
+    try:
+        clf = Classifier.load(args.model)
+    except ModelLoadError as exc:
+        _err(_model_message(args.model, exc) if args.model else str(exc))
+        return EXIT_USAGE
+    try:
+        server = make_server(clf, args.host, args.port, max_bytes=int(args.max_upload_mb * 1e6),
+                             max_files=args.max_files, keep=args.keep, n_jobs=args.n_jobs,
+                             log=not args.quiet)
+    except OSError as exc:
+        _err(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}; choose another "
+             "port with --port")
+        return EXIT_USAGE
+    if not server.loopback:
+        _err(f"warning: listening on {args.host}: anyone who can reach this computer can upload "
+             "files to it")
+    _err(f"serving on {server.url} (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        _err("stopped")
+    finally:
+        server.server_close()
+    return EXIT_OK
 
 
 # --- train / eval ----------------------------------------------------------------------------------
@@ -328,7 +488,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from .render import FORMATS  # noqa: PLC0415
 
-    p = argparse.ArgumentParser(prog="tgclassify", description=(
+    p = _Parser(prog="tgclassify", description=(
         "Tag the paragraphs of Vietnamese tuyên giáo work reports by work domain."))
     p.add_argument("--version", action="version", version=f"tgclassify {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
@@ -340,8 +500,15 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("-o", "--output", help="output file (written whole or not at all); "
                    "default standard output")
     t.add_argument("--model", help="model folder (default: the model shipped in the package)")
-    t.add_argument("-j", "--n-jobs", type=int, default=1,
+    t.add_argument("-j", "--n-jobs", type=_n_jobs, default=1,
                    help="worker processes (0 = one per core); output order is unchanged")
+    t.add_argument("--summary", metavar="FILE", help="write one CSV row per report (coverage, "
+                   "absent domains, errors) to FILE; with -f csv -o NAME.csv it defaults to "
+                   "NAME.summary.csv")
+    t.add_argument("--bom", action=argparse.BooleanOptionalAction, default=None,
+                   help="start CSV with a UTF-8 byte order mark, so Excel reads Vietnamese "
+                   "right (default: on for CSV files written with -o/--summary, off on "
+                   "standard output)")
     t.add_argument("-q", "--quiet", action="store_true", help="no progress or warnings")
     t.add_argument("--scheduler", metavar="ADDRESS", help="tag on the workers of this Dask "
                    "scheduler, e.g. tcp://HOST:8786 (needs tgclassify[dask]); output order is "
@@ -349,6 +516,21 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--send-files", action="store_true", help="with --scheduler: send the "
                    "files' bytes to the workers (default: workers open the same paths)")
     t.set_defaults(func=cmd_tag)
+
+    sv = sub.add_parser("serve", help="a local web page: drop report files, get the HTML report")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default "
+                    "127.0.0.1: this computer only)")
+    sv.add_argument("--port", type=int, default=C.SERVE_PORT, help="port (0: any free port)")
+    sv.add_argument("--model", help="model folder (default: the model shipped in the package)")
+    sv.add_argument("--max-upload-mb", type=_positive_float,
+                    default=C.SERVE_MAX_UPLOAD_BYTES / 1e6, help="largest upload at once, MB")
+    sv.add_argument("--max-files", type=_positive_int, default=C.SERVE_MAX_FILES,
+                    help="most files in one upload")
+    sv.add_argument("--keep", metavar="FOLDER", help="keep each upload and its report in a "
+                    "new subfolder of FOLDER (default: nothing is kept)")
+    sv.add_argument("-j", "--n-jobs", type=_n_jobs, default=1, help="worker processes")
+    sv.add_argument("-q", "--quiet", action="store_true", help="no request log")
+    sv.set_defaults(func=cmd_serve)
 
     tr = sub.add_parser("train", help="train a model folder from labeled paragraphs")
     tr.add_argument("--data", default="data/labeled", help="corpus folder or .jsonl file")
@@ -422,7 +604,7 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
-    except TgclassifyError as exc:
+    except (TgclassifyError, OutputError) as exc:
         _err(str(exc))
         return EXIT_USAGE
 

@@ -136,7 +136,8 @@ DOC_TYPE_GENRE = {
 }
 GENRES = ("news", "headlines", "commentary", "speech", "plan", "dispatch", "report")
 
-# === reading: structure, limits against hostile files, text checks ==============
+# === reading: structure, limits against hostile files, text checks =======
+
 
 # (used by tgclassify/readers/ and segment.py; every limit can be overridden per call through
 # tgclassify.readers.ReadLimits)
@@ -240,3 +241,38 @@ CLUSTER_KILLED_RESUBMITS = 1
 #: is under 5 MB). A larger text file, which the readers would stream, is tagged on the client
 #: rather than sent whole through the scheduler's network.
 SEND_FILE_MAX_BYTES = MAX_DOCUMENT_BYTES
+# === outputs, messages and the local web page (issue 16) ====================================
+
+#: A body paragraph is listed under "check these" only when its least certain decision lies
+#: within this share of the threshold distance (``TaggedParagraph.margin``). On 1,500 corpus
+#: paragraphs tagged by the shipped model, those under 0.25 (12% of them) were wrong 57% of the
+#: time and the rest 10%: the list names paragraphs worth a look, not merely the five lowest.
+UNSURE_MARGIN = 0.25
+
+#: Characters of a paragraph quoted in the "check these" lists (cut on a word boundary): about
+#: two lines of a report, enough to recognise the paragraph.
+QUOTE_CHARS = 220
+
+#: Paragraphs listed in one HTML page across all reports. Beyond it the reports keep their
+#: summary and the rest of the paragraph text is left to csv/jsonl: about 5 MB of HTML, which
+#: a browser opens in well under a second (a 300-report folder fits in a few MB).
+HTML_MAX_PARAGRAPHS = 12_000
+
+#: Reports shown expanded in an HTML page; with more, every report starts collapsed so the
+#: summary stays on the first screen.
+HTML_OPEN_REPORTS = 3
+
+#: A bar segment narrower than this share of the bar has no printed percentage (it would not
+#: fit); its value is in the tooltip and the table.
+BAR_LABEL_MIN_SHARE = 0.06
+
+#: ``tgclassify serve``: the port it listens on by default (unassigned by IANA, not a common
+#: development server's port).
+SERVE_PORT = 8765
+
+#: ``tgclassify serve``: largest upload in one request. A real report is under 5 MB; 50 MB
+#: takes a folder's worth of reports while keeping a mistaken upload from filling memory.
+SERVE_MAX_UPLOAD_BYTES = 50_000_000
+
+#: ``tgclassify serve``: files in one upload (each becomes a report section of the page).
+SERVE_MAX_FILES = 100

@@ -183,6 +183,18 @@ class Classifier:
             return np.zeros((0, len(self.labels)))
         return self.model.predict_proba(list(paragraphs))
 
+    def predict_scores(self, paragraphs: Sequence[Any]) -> list[dict[str, float]]:
+        """:meth:`predict_proba` keyed by label: one ``{label: probability}`` per paragraph.
+        A label is predicted when its score reaches ``label_thresholds[label]``."""
+        return [{lab: float(p) for lab, p in zip(self.labels, row, strict=True)}
+                for row in self.predict_proba(paragraphs)]
+
+    @property
+    def label_thresholds(self) -> dict[str, float]:
+        """The decision threshold of each label, keyed by label (tuned per label on grouped
+        out-of-fold probabilities for that label's best F1; not 0.5)."""
+        return {lab: float(t) for lab, t in zip(self.labels, self.thresholds, strict=True)}
+
     def decide(self, proba: np.ndarray) -> np.ndarray:
         """Boolean label matrix from probabilities and the per-label thresholds."""
         return np.asarray(proba) >= self.thresholds[None, :]

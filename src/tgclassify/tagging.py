@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import heapq
 import multiprocessing
+import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -61,6 +63,8 @@ class _Coverage:
         self.summary = ReportSummary(source)
         self.counts = dict.fromkeys(C.LABELS, 0)
         self.label_chars = dict.fromkeys(C.LABELS, 0)
+        self.split_chars = dict.fromkeys(C.LABELS, 0.0)
+        self.general_chars = 0
         self.heap: list[tuple[float, int, TaggedParagraph]] = []
 
     def add(self, tp: TaggedParagraph) -> None:
@@ -72,9 +76,13 @@ class _Coverage:
         s.chars += len(tp.text)
         if not tp.labels:
             s.general += 1
+            self.general_chars += len(tp.text)
         for lab in tp.labels:
             self.counts[lab] += 1
             self.label_chars[lab] += len(tp.text)
+            self.split_chars[lab] += len(tp.text) / len(tp.labels)
+        if tp.margin >= C.UNSURE_MARGIN:
+            return
         # keep the k smallest margins: a max-heap of negated margins
         entry = (-tp.margin, tp.index, tp)
         if len(self.heap) < C.UNSURE_PER_REPORT:
@@ -87,6 +95,9 @@ class _Coverage:
         s.coverage = {lab: {"paragraphs": self.counts[lab],
                             "share": round(self.label_chars[lab] / s.chars, 4) if s.chars else 0.0}
                       for lab in C.LABELS}
+        s.composition = {lab: round(self.split_chars[lab] / s.chars, 4) if s.chars else 0.0
+                         for lab in C.LABELS}
+        s.general_share = round(self.general_chars / s.chars, 4) if s.chars else 0.0
         s.unsure = [tp for _, _, tp in sorted(self.heap, key=lambda e: (-e[0], e[1]))]
         s.warnings = list(warnings)
         return s
@@ -189,6 +200,9 @@ _WORKER_CLF: Tagger | None = None
 
 def _worker_init(clf: Tagger | None) -> None:
     global _WORKER_CLF
+    # Ctrl-C reaches the whole process group; the parent stops the pool and says so once,
+    # so a worker must not die printing its own traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if clf is not None:
         _WORKER_CLF = clf
 
@@ -204,13 +218,15 @@ def default_start_method() -> str:
     return "fork" if sys.platform.startswith("linux") else "spawn"
 
 
-def tag_reports(clf: Tagger, sources: Iterable[str], *, n_jobs: int = 1,
-                start_method: str | None = None,
+def tag_reports(clf: Tagger, sources: Iterable[str | os.PathLike[str]], *, n_jobs: int = 1,
+                recursive: bool = False, start_method: str | None = None,
                 stdin_reader: Callable[[], ReportSource] | None = None,
                 on_progress: Callable[[int, str, int], None] | None = None,
                 client: Any = None, send_files: bool = False
                 ) -> Iterator[TaggedParagraph | ReportSummary]:
-    """Tag every source (file path or ``"-"``); yield paragraphs then each report's summary.
+    """Tag every source (file path, folder or ``"-"``); yield paragraphs then each report's
+    summary. A folder stands for its files sorted by name (see :func:`expand_inputs`; its
+    subfolders too with ``recursive``).
 
     ``n_jobs > 1`` tags in that many worker processes, started by ``start_method`` ("fork",
     "spawn", "forkserver"; default :func:`default_start_method`); each worker gets this
@@ -223,13 +239,14 @@ def tag_reports(clf: Tagger, sources: Iterable[str], *, n_jobs: int = 1,
     workers by absolute path (a shared filesystem), or sent as bytes with ``send_files``. See
     :mod:`tgclassify._distributed`; needs the ``dask`` extra, imported only here.
     """
+    paths = expand_inputs((os.fspath(src) for src in sources), recursive=recursive)
     if client is not None:
         from ._distributed import tag_on_cluster  # noqa: PLC0415  (optional dependency)
 
-        yield from tag_on_cluster(clf, sources, client, send_files=send_files,
+        yield from tag_on_cluster(clf, paths, client, send_files=send_files,
                                   stdin_reader=stdin_reader, on_progress=on_progress)
         return
-    units = _units(sources, stdin_reader, clf.chrome_filter)
+    units = _units(paths, stdin_reader, clf.chrome_filter)
     if n_jobs <= 1:
         results: Iterator[tuple[_Batch | _End, list[TaggedParagraph | None] | None]] = (
             (u, _tag_batch(clf, u) if isinstance(u, _Batch) else None) for u in units)
