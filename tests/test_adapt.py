@@ -241,3 +241,14 @@ def test_label_issues_finds_a_flipped_label(tiny_corpus):
     found = [corpus.records[i]["id"] in ids for i in flipped]
     assert sum(found) >= 2, (found, len(issues))
     assert [r["quality"] for r in issues] == sorted(r["quality"] for r in issues)
+
+
+def test_data_issues_cli(tmp_path, tiny_corpus):
+    pytest.importorskip("cleanlab")
+    data = write(tmp_path / "tiny.jsonl", tiny_corpus.records)
+    res = run("data", "issues", str(data), "--top", "5", "--body-only", "--json", "-q")
+    assert res.returncode == 0, res.stderr
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert 0 < len(rows) <= 5 and all(r["kind"] == "body" for r in rows)
+    res = run("data", "issues", str(data), "--top", "3", "-q")
+    assert res.returncode == 0 and "flagged by cleanlab" in res.stdout

@@ -472,6 +472,8 @@ def cmd_data_issues(args: argparse.Namespace) -> int:
         issues = label_issues(corpus, _config_from(args), seed=args.seed, progress=stages)
     finally:
         stages.done()
+    if args.body_only:
+        issues = [rec for rec in issues if rec["kind"] != "heading"]
     shown = issues[: args.top] if args.top > 0 else issues
     with _Output(args.output) as out:
         if args.json:
@@ -642,6 +644,9 @@ def build_parser() -> argparse.ArgumentParser:
     _data_arguments(di, positional=True)
     di.add_argument("--top", type=int, default=C.ISSUES_TOP, help="how many to show (0 = all)")
     di.add_argument("--json", action="store_true", help="JSON Lines, one candidate a line")
+    di.add_argument("--body-only", action="store_true", help="leave out headings (a generic "
+                    "heading takes its section's label by the guidelines, which the model "
+                    "often cannot see)")
     di.add_argument("-o", "--output")
     di.add_argument("--seed", type=int, default=C.RANDOM_SEED)
     di.add_argument("--config", help="JSON overrides of ModelConfig")

@@ -77,7 +77,8 @@ def label_issues(corpus: Corpus, config: Any = None, *, seed: int = C.RANDOM_SEE
         predicted = probs >= thresholds
         rec = corpus.records[int(i)]
         out.append({
-            "id": str(rec["id"]), "doc_id": str(rec["doc_id"]), "text": rec["text"],
+            "id": str(rec["id"]), "doc_id": str(rec["doc_id"]), "kind": rec.get("kind", "body"),
+            "text": rec["text"],
             "labels": list(rec["labels"]),
             "model": [lab for lab, on in zip(C.LABELS, predicted, strict=True) if on],
             "added": {C.LABELS[j]: round(float(probs[j]), 3)
