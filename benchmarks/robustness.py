@@ -2,12 +2,17 @@
 on the corpus AND on the frozen evaluation set (data/eval/, never trained on).
 
 Usage: python benchmarks/robustness.py [--data DIR] [--eval DIR] [--out FILE] [--only NAME ...]
+                                       [--fast-cv | --no-cv]
 
 The corpus and the evaluation set are tokenized once (every candidate here shares the
 tokenization), then each configuration is (1) cross-validated with GroupKFold by document, its
 thresholds tuned inside each training part, and (2) fitted on the whole corpus, with thresholds
 tuned out of fold as `tgclassify train` does, and scored on the evaluation set, overall and per
 genre. The evaluation set reports; choices are argued in the README from both columns.
+
+``--fast-cv`` replaces the nested CV by one grouped CV whose thresholds are tuned on the same
+out-of-fold probabilities (6 fits instead of 36 per configuration): optimistic by the same
+amount for every configuration, so it ranks them, but its figures are not the model card's.
 """
 
 from __future__ import annotations
@@ -21,10 +26,11 @@ from datetime import date
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.model_selection import GroupKFold
+from sklearn.model_selection import GroupKFold, cross_val_predict
 
 from tgclassify import constants as C
 from tgclassify.corpus import load_corpus
+from tgclassify.estimator import tune_thresholds
 from tgclassify.features import Tokenize
 from tgclassify.metrics import score
 from tgclassify.model import ModelConfig, build_estimator
@@ -42,6 +48,12 @@ CANDIDATES = {
 }
 
 
+def _fast_cv(est, Xt, Y, groups, n_folds):
+    oof = cross_val_predict(clone(est.estimator), Xt, Y, groups=groups,
+                            cv=GroupKFold(n_splits=n_folds), method="predict_proba")
+    return (oof >= tune_thresholds(oof, Y)).astype(Y.dtype)
+
+
 def _nested_cv(est, Xt, Y, groups, n_folds):
     pred = np.zeros_like(Y)
     for train, test in GroupKFold(n_splits=n_folds).split(Xt, Y, groups):
@@ -57,6 +69,8 @@ def main() -> None:
     ap.add_argument("--out", default="benchmarks/results/robustness.json")
     ap.add_argument("--only", nargs="*", help="names (substrings) of candidates to run")
     ap.add_argument("--no-cv", action="store_true", help="score on the evaluation set only")
+    ap.add_argument("--fast-cv", action="store_true",
+                    help="grouped CV with thresholds tuned on the same folds (ranks, 6x cheaper)")
     args = ap.parse_args()
     corpus, held = load_corpus(args.data), load_corpus(args.eval)
     start = time.perf_counter()
@@ -72,7 +86,9 @@ def main() -> None:
             continue
         t0 = time.perf_counter()
         est = build_estimator(config).set_params(preprocessor=None)
-        cv = None if args.no_cv else score(Y, _nested_cv(est, Xt, Y, groups, C.CV_FOLDS))
+        cv_pred = (None if args.no_cv else _fast_cv(est, Xt, Y, groups, C.CV_FOLDS) if args.fast_cv
+                   else _nested_cv(est, Xt, Y, groups, C.CV_FOLDS))
+        cv = None if cv_pred is None else score(Y, cv_pred)
         fitted = clone(est).fit(Xt, Y, groups=groups)
         pe = fitted.predict(Xe)
         ev = score(Ye, pe)
@@ -84,7 +100,9 @@ def main() -> None:
         rows.append(row)
         print(f"{name:<44}{cv['macro_f1'] if cv else float('nan'):>9.3f}{ev['macro_f1']:>11.3f}"
               f"{ev['micro_f1']:>11.3f}{worst:>10.3f}", flush=True)
-    out = {"date": date.today().isoformat(), "machine": platform.processor() or platform.machine(),
+    out = {"date": date.today().isoformat(),
+           "cv": "none" if args.no_cv else "grouped, thresholds on the same folds" if args.fast_cv
+           else "nested grouped", "machine": platform.processor() or platform.machine(),
            "corpus": {"source": corpus.source, "sha256": corpus.sha256, "paragraphs": len(Y)},
            "eval": {"source": held.source, "sha256": held.sha256, "paragraphs": len(Ye)},
            "results": rows}

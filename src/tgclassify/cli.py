@@ -143,6 +143,28 @@ class _Progress:
             sys.stderr.flush()
 
 
+class _Stages:
+    """Progress of a long command on standard error when it is a terminal: one line, the
+    elapsed time and the current stage or fold."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        import time  # noqa: PLC0415
+
+        self.enabled = not getattr(args, "quiet", False) and sys.stderr.isatty()
+        self._clock = time.perf_counter
+        self._start = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        if self.enabled:
+            sys.stderr.write(f"\r\033[K[{self._clock() - self._start:5.0f} s] {message}")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
 # --- tag -----------------------------------------------------------------------------------------
 
 
@@ -328,17 +350,44 @@ def _config_from(args: argparse.Namespace) -> Any:
                               ) from exc
 
 
+def _training_data(args: argparse.Namespace) -> Any:
+    """The corpus of ``--data`` (repeatable, ``PATH[:WEIGHT]``) and ``--add`` (the shipped
+    corpus plus these, weight ``ADD_WEIGHT`` unless given)."""
+    from .corpus import load_sources  # noqa: PLC0415
+    from .corpus.combine import SHIPPED  # noqa: PLC0415
+
+    specs = list(args.data or [])
+    added = [a if _has_weight(a) else f"{a}:{C.ADD_WEIGHT}" for a in args.add or []]
+    if added and not specs:
+        specs = [SHIPPED]
+    corpus, _ = load_sources(specs + added or [SHIPPED])
+    return corpus
+
+
+def _has_weight(spec: str) -> bool:
+    head, sep, tail = spec.rpartition(":")
+    return bool(sep and head and tail.isdigit() and not Path(spec).exists())
+
+
 def cmd_train(args: argparse.Namespace) -> int:
-    from .corpus import load_corpus  # noqa: PLC0415
     from .train import train_classifier, training_summary  # noqa: PLC0415
 
-    corpus = load_corpus(args.data)
-    result = train_classifier(corpus, config=_config_from(args), seed=args.seed,
-                              evaluate=not args.no_eval, name=Path(args.out).name)
+    stages = _Stages(args)
+    stages("loading the training data")
+    corpus = _training_data(args)
+    try:
+        result = train_classifier(corpus, config=_config_from(args), seed=args.seed,
+                                  evaluate=not args.no_eval, name=Path(args.out).name,
+                                  progress=stages)
+    finally:
+        stages.done()
     metrics = result.evaluation.summary() if result.evaluation else None
     folder = result.classifier.save(args.out, training=training_summary(corpus), metrics=metrics)
-    print(f"trained on {len(corpus.records)} paragraphs in {len(set(corpus.groups))} reports "
-          f"in {result.seconds:.1f} s -> {folder}")
+    for note in result.notes:
+        _err(f"note: {note}")
+    weighted = f" (counted {sum(corpus.weights):,} times with weights)" if corpus.weights else ""
+    print(f"trained on {len(corpus.records)} paragraphs{weighted} in {len(set(corpus.groups))} "
+          f"reports in {result.seconds:.1f} s -> {folder}")
     if result.evaluation:
         m, kw = result.evaluation.model, result.evaluation.keyword_baseline
         print(f"grouped {result.evaluation.folds}-fold CV: macro-F1 {m['macro_f1']:.3f}, "
@@ -346,7 +395,15 @@ def cmd_train(args: argparse.Namespace) -> int:
     print("thresholds: " + ", ".join(f"{lab} {t:.2f}" for lab, t in
                                      zip(result.classifier.labels, result.classifier.thresholds,
                                          strict=True)))
+    for warning in result.warnings:
+        _err(f"WARNING: {warning}")
     return EXIT_OK
+
+
+def _misuse(message: str) -> Exception:
+    from .errors import TgclassifyError  # noqa: PLC0415
+
+    return TgclassifyError(message)
 
 
 def _print_scores(title: str, s: dict[str, Any]) -> None:
@@ -359,15 +416,18 @@ def _print_scores(title: str, s: dict[str, Any]) -> None:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .corpus import load_corpus  # noqa: PLC0415
-
+    if args.add and not args.cv:
+        raise _misuse("--add trains on the shipped corpus plus a file: use it with --cv")
+    stages = _Stages(args)
     if args.data and not args.cv:
         from .evaluate import score_model  # noqa: PLC0415
         from .model import Classifier  # noqa: PLC0415
 
         clf = Classifier.load(args.model)
-        corpus = load_corpus(args.data)
+        corpus = _training_data(args)
+        stages(f"scoring {len(corpus.records):,} paragraphs")
         result = score_model(clf, corpus)
+        stages.done()
         if args.json:
             print(json.dumps(result, ensure_ascii=False, indent=2))
         else:
@@ -384,8 +444,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return EXIT_OK
     from .evaluate import evaluate_config  # noqa: PLC0415
 
-    corpus = load_corpus(args.data or "data/labeled")
-    ev = evaluate_config(corpus, _config_from(args), seed=args.seed)
+    corpus = _training_data(args)
+    try:
+        ev = evaluate_config(corpus, _config_from(args), seed=args.seed, progress=stages)
+    finally:
+        stages.done()
+    for note in ev.notes:
+        _err(f"note: {note}")
     summary = ev.summary()
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -406,13 +471,125 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- suggest -------------------------------------------------------------------------------------
+
+
+def _tagged_jsonl(path: str) -> list[dict[str, Any]] | None:
+    """The paragraph records of a ``tgclassify tag`` jsonl file, or None if it is not one."""
+    if not path.endswith(".jsonl") or not Path(path).is_file():
+        return None
+    from .corpus.load import read_jsonl  # noqa: PLC0415
+
+    rows = read_jsonl(Path(path))
+    if not rows or rows[0].get("type") not in ("paragraph", "report", "error"):
+        return None
+    paras = [r for r in rows if r.get("type") == "paragraph"]
+    if any(not isinstance(r.get("scores"), dict) or set(r["scores"]) != set(C.LABELS)
+           for r in paras):
+        raise _misuse(f"{path}: a tag jsonl needs the scores of all ten labels on every "
+                      f"paragraph (tag it again with this version)")
+    return paras
+
+
+def _candidates(args: argparse.Namespace, clf: Any, stages: _Stages) -> list[dict[str, Any]]:
+    """Body paragraphs of the inputs with their probabilities: from tag jsonl files as they
+    are, from report files by reading, segmenting and predicting them here (which keeps the
+    full heading path above each paragraph)."""
+    import numpy as np  # noqa: PLC0415
+
+    from .errors import ReportReadError, TgclassifyError  # noqa: PLC0415
+    from .readers import open_report  # noqa: PLC0415
+    from .segment import iter_paragraphs  # noqa: PLC0415
+    from .tagging import expand_inputs  # noqa: PLC0415
+
+    out: list[dict[str, Any]] = []
+    sources = [x for x in expand_inputs(args.paths, recursive=args.recursive) if x != "-"]
+    if not sources:
+        raise _misuse("no input files found")
+    missing = [x for x in sources if not Path(x).is_file()]
+    if missing:
+        raise _misuse(f"{missing[0]}: no such file or folder")
+    for k, source in enumerate(sources, 1):
+        stages(f"[{k}/{len(sources)} files] {source[-60:]}")
+        tagged = _tagged_jsonl(source)
+        if tagged is not None:
+            for r in tagged:
+                if r.get("kind") == "body":
+                    out.append({"source": r.get("source") or source, "index": r.get("index", 0),
+                                "heading": r.get("heading") or "", "text": r["text"],
+                                "proba": [float(r["scores"][lab]) for lab in clf.labels]})
+            continue
+        try:
+            paras = [p for p in iter_paragraphs(open_report(source).lines(),
+                                                noise_filter=clf.chrome_filter)
+                     if p.kind == "body"]
+        except (ReportReadError, TgclassifyError, OSError) as exc:
+            _err(f"{source}: skipped: {exc}")
+            continue
+        if not paras:
+            continue
+        proba = clf.predict_proba([(p.text, p.context) for p in paras])
+        for p, row in zip(paras, np.asarray(proba), strict=True):
+            out.append({"source": source, "index": p.index, "heading": p.context or "",
+                        "text": p.text, "proba": row.tolist()})
+    return out
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    import numpy as np  # noqa: PLC0415
+
+    from .corpus import load_corpus  # noqa: PLC0415
+    from .model import Classifier  # noqa: PLC0415
+    from .suggest import choose, label_studio_tasks, margins  # noqa: PLC0415
+
+    if args.n < 1:
+        raise _misuse("-n must be at least 1")
+    clf = Classifier.load(args.model)
+    exclude = [t for path in args.exclude or [] for t in load_corpus(path).texts]
+    stages = _Stages(args)
+    try:
+        cands = _candidates(args, clf, stages)
+        stages(f"choosing {args.n} of {len(cands):,} paragraphs")
+        if not cands:
+            raise _misuse("no body paragraph found in the inputs")
+        P = np.array([c["proba"] for c in cands], dtype=float)
+        picked = choose(P, clf.thresholds, [c["text"] for c in cands],
+                        [c["source"] for c in cands], args.n, exclude=exclude)
+    finally:
+        stages.done()
+    margin, _ = margins(P, clf.thresholds)
+    records = []
+    for i in picked:
+        c = cands[i]
+        labels = [lab for lab, p, t in zip(clf.labels, P[i], clf.thresholds, strict=True) if p >= t]
+        records.append({"id": f"{Path(c['source']).stem}-{c['index']}", "doc_id": c["source"],
+                        "text": c["text"], "labels": labels, "heading": c["heading"],
+                        "source": c["source"], "index": c["index"],
+                        "margin": round(float(margin[i]), 4)})
+    with _Output(args.output) as out:
+        for rec in records:
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    if args.label_studio:
+        tasks = label_studio_tasks(records, model_version=str(clf.card.get("name") or "default"))
+        with _Output(args.label_studio) as out:
+            out.write(json.dumps(tasks, ensure_ascii=False, indent=1) + "\n")
+    if not args.quiet:
+        where = f" -> {args.output}" if args.output not in (None, "-") else ""
+        _err(f"suggested {len(records)} of {len(cands):,} paragraphs from "
+             f"{len({c['source'] for c in cands})} report(s){where}; the labels are the model's, "
+             f"correct them")
+        if len(records) < args.n:
+            _err(f"note: only {len(records)} distinct paragraphs were worth suggesting")
+    return EXIT_OK
+
+
 # --- data ----------------------------------------------------------------------------------------
 
 
 def cmd_data_check(args: argparse.Namespace) -> int:
     from .corpus import check_corpus  # noqa: PLC0415
 
-    res = check_corpus(args.path, minimums=not args.no_minimums)
+    res = check_corpus(args.path, minimums=args.strict)
     s = res.stats
     if s:
         print(f"{s['paragraphs']} paragraphs in {s['reports']} reports; general {s['general']}; "
@@ -470,6 +647,64 @@ def cmd_data_agreement(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_data_issues(args: argparse.Namespace) -> int:
+    from .corpus.issues import _cleanlab, label_issues  # noqa: PLC0415
+
+    _cleanlab()  # a missing optional dependency is a one-line error before any work
+    corpus = _training_data(args)
+    stages = _Stages(args)
+    try:
+        issues = label_issues(corpus, _config_from(args), seed=args.seed, progress=stages)
+    finally:
+        stages.done()
+    if args.body_only:
+        issues = [rec for rec in issues if rec["kind"] != "heading"]
+    shown = issues[: args.top] if args.top > 0 else issues
+    with _Output(args.output) as out:
+        if args.json:
+            for rec in shown:
+                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        else:
+            out.write(f"{len(issues)} paragraph(s) of {len(corpus.records)} flagged by cleanlab "
+                      f"(showing {len(shown)}, most likely wrong first)\n")
+            for rec in shown:
+                doubt = ", ".join([f"-{lab} ({p:.2f})" for lab, p in rec["added"].items()]
+                                  + [f"+{lab} ({p:.2f})" for lab, p in rec["missing"].items()])
+                out.write(f"\n[{rec['id']}] quality {rec['quality']:.3f}  given "
+                          f"{rec['labels'] or ['(general)']}  model {rec['model'] or ['(general)']}"
+                          f"  {doubt}\n  {rec['text'][:300]}\n")
+    return EXIT_OK
+
+
+def cmd_data_import(args: argparse.Namespace) -> int:
+    from .errors import DataFormatError  # noqa: PLC0415
+    from .suggest import from_label_studio  # noqa: PLC0415
+
+    try:
+        export = json.loads(Path(args.export).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataFormatError(f"{args.export}: not a readable Label Studio JSON export ({exc})"
+                              ) from None
+    records, skipped = from_label_studio(export)
+    if not records:
+        raise DataFormatError(f"{args.export}: no task has a submitted annotation")
+    with _Output(args.output) as out:
+        for rec in records:
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    if not args.quiet:
+        where = f" -> {args.output}" if args.output not in (None, "-") else ""
+        _err(f"imported {len(records)} labeled paragraph(s){where}"
+             + (f"; {skipped} task(s) without a submitted annotation skipped" if skipped else ""))
+    return EXIT_OK
+
+
+def cmd_data_label_config(args: argparse.Namespace) -> int:
+    from .suggest import LABEL_STUDIO_CONFIG  # noqa: PLC0415
+
+    print(LABEL_STUDIO_CONFIG, end="")
+    return EXIT_OK
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     from .model import Classifier  # noqa: PLC0415
 
@@ -483,6 +718,20 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 # --- parser --------------------------------------------------------------------------------------
+
+
+def _data_arguments(parser: argparse.ArgumentParser, *, positional: bool = False) -> None:
+    if positional:
+        parser.add_argument("data", nargs="*", metavar="PATH[:WEIGHT]",
+                            help="corpus folders or .jsonl files (default: the shipped corpus)")
+    else:
+        parser.add_argument("--data", action="append", metavar="PATH[:WEIGHT]",
+                            help="corpus folder or .jsonl file, repeatable, each paragraph "
+                            "counted WEIGHT times (default 1); 'shipped' is the shipped "
+                            "corpus, the default")
+    parser.add_argument("--add", action="append", metavar="PATH[:WEIGHT]",
+                        help=f"the shipped corpus plus this file (weight {C.ADD_WEIGHT} unless "
+                        "given); repeatable")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -533,29 +782,51 @@ def build_parser() -> argparse.ArgumentParser:
     sv.set_defaults(func=cmd_serve)
 
     tr = sub.add_parser("train", help="train a model folder from labeled paragraphs")
-    tr.add_argument("--data", default="data/labeled", help="corpus folder or .jsonl file")
+    _data_arguments(tr)
     tr.add_argument("--out", required=True, help="model folder to write, e.g. models/mine")
     tr.add_argument("--seed", type=int, default=C.RANDOM_SEED)
     tr.add_argument("--config", help='JSON overrides of ModelConfig, e.g. \'{"C": 5}\'')
     tr.add_argument("--no-eval", action="store_true", help="skip the nested CV figures")
+    tr.add_argument("-q", "--quiet", action="store_true", help="no progress")
     tr.set_defaults(func=cmd_train)
 
     ev = sub.add_parser("eval", help="grouped cross-validation, or score a model on a file")
-    ev.add_argument("--data", help="labeled .jsonl to score the model on (default: "
-                    "cross-validate on data/labeled)")
+    ev.add_argument("--data", action="append", metavar="PATH[:WEIGHT]",
+                    help="labeled file or folder to score the model on (repeatable; default: "
+                    "cross-validate on the shipped corpus)")
+    ev.add_argument("--add", action="append", metavar="PATH[:WEIGHT]",
+                    help="with --cv: the shipped corpus plus this file")
     ev.add_argument("--model", help="model folder for --data (default: the shipped model)")
     ev.add_argument("--cv", action="store_true", help="cross-validate on --data instead")
     ev.add_argument("--seed", type=int, default=C.RANDOM_SEED)
     ev.add_argument("--config", help="JSON overrides of ModelConfig for cross-validation")
     ev.add_argument("--json", action="store_true", help="machine-readable output")
+    ev.add_argument("-q", "--quiet", action="store_true", help="no progress")
     ev.set_defaults(func=cmd_eval)
+
+    sg = sub.add_parser("suggest", help="choose the paragraphs of your reports worth labeling "
+                        "next (model's labels pre-filled)")
+    sg.add_argument("paths", nargs="+", metavar="PATH",
+                    help="report files or folders, or the .jsonl output of `tgclassify tag`")
+    sg.add_argument("-n", type=int, default=100, help="paragraphs to suggest (default 100)")
+    sg.add_argument("-r", "--recursive", action="store_true", help="descend into subfolders")
+    sg.add_argument("-o", "--output", help="corpus-format .jsonl to write (default standard "
+                    "output); label it and train with --add")
+    sg.add_argument("--label-studio", metavar="FILE", help="also write a Label Studio JSON "
+                    "import file (labeling interface: `tgclassify data label-config`)")
+    sg.add_argument("--exclude", action="append", metavar="FILE",
+                    help="labeled file(s) whose paragraphs are not suggested again")
+    sg.add_argument("--model", help="model folder (default: the model shipped in the package)")
+    sg.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
+    sg.set_defaults(func=cmd_suggest)
 
     d = sub.add_parser("data", help="check or describe a labeled corpus")
     dsub = d.add_subparsers(dest="data_command", required=True)
     dc = dsub.add_parser("check", help="validate a corpus; non-zero exit on errors")
     dc.add_argument("path", nargs="?", default="data/labeled")
-    dc.add_argument("--no-minimums", action="store_true",
-                    help="skip the size minimums of the shipped corpus (for small corpora)")
+    dc.add_argument("--strict", action="store_true", help="also the shipped corpus's rules: "
+                    "full format, report lengths, size minimums, noise file")
+    dc.add_argument("--no-minimums", action="store_true", help=argparse.SUPPRESS)  # the default
     dc.set_defaults(func=cmd_data_check)
     ds = dsub.add_parser("stats", help="print (or --write) the corpus README")
     ds.add_argument("path", nargs="?", default="data/labeled")
@@ -579,6 +850,27 @@ def build_parser() -> argparse.ArgumentParser:
     ag.add_argument("--resolution", help="how the disagreements were resolved (for the README)")
     ag.add_argument("--write", action="store_true", help="write agreement.json in the corpus")
     ag.set_defaults(func=cmd_data_agreement)
+
+    di = dsub.add_parser("issues", help="likely label errors, ranked (cleanlab; optional "
+                         "extra 'issues')")
+    _data_arguments(di, positional=True)
+    di.add_argument("--top", type=int, default=C.ISSUES_TOP, help="how many to show (0 = all)")
+    di.add_argument("--json", action="store_true", help="JSON Lines, one candidate a line")
+    di.add_argument("--body-only", action="store_true", help="leave out headings (a generic "
+                    "heading takes its section's label by the guidelines, which the model "
+                    "often cannot see)")
+    di.add_argument("-o", "--output")
+    di.add_argument("--seed", type=int, default=C.RANDOM_SEED)
+    di.add_argument("--config", help="JSON overrides of ModelConfig")
+    di.add_argument("-q", "--quiet", action="store_true", help="no progress")
+    di.set_defaults(func=cmd_data_issues)
+    im = dsub.add_parser("import", help="a Label Studio JSON export -> corpus-format .jsonl")
+    im.add_argument("export", help="the JSON export of the Label Studio project")
+    im.add_argument("-o", "--output", help="corpus-format .jsonl (default standard output)")
+    im.add_argument("-q", "--quiet", action="store_true")
+    im.set_defaults(func=cmd_data_import)
+    lc = dsub.add_parser("label-config", help="print the Label Studio labeling interface")
+    lc.set_defaults(func=cmd_data_label_config)
 
     ex = sub.add_parser("explain", help="show which terms drive the labels of a text")
     ex.add_argument("text", nargs="+")

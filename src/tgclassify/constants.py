@@ -136,7 +136,8 @@ DOC_TYPE_GENRE = {
 }
 GENRES = ("news", "headlines", "commentary", "speech", "plan", "dispatch", "report")
 
-# === reading: structure, limits against hostile files, text checks =======
+# === reading: structure, limits against hostile files, text checks ========================
+
 
 
 # (used by tgclassify/readers/ and segment.py; every limit can be overridden per call through
@@ -276,3 +277,39 @@ SERVE_MAX_UPLOAD_BYTES = 50_000_000
 
 #: ``tgclassify serve``: files in one upload (each becomes a report section of the page).
 SERVE_MAX_FILES = 100
+# --- adapting the model to one's own reports (combined training, suggest, label issues) ----------
+
+#: Fewest labeled paragraphs `train` accepts: below this no label can have the handful of
+#: examples a logistic regression and a tuned threshold need, and CV folds would be single lines.
+MIN_TRAIN_PARAGRAPHS = 20
+
+#: Fewest reports (groups) for grouped folds; with fewer, folds are cut by paragraph (with a note),
+#: since 2 groups make only 2 folds, each trained on one report.
+MIN_GROUPED_FOLDS = 3
+
+#: Largest per-source weight of `train --data PATH:WEIGHT` (each paragraph counts WEIGHT times).
+#: Past ~20 a few hundred paragraphs outweigh the whole shipped corpus and the model forgets it.
+MAX_SOURCE_WEIGHT = 20
+
+#: Weight given to the user's own file by the `--add` shorthand (shipped corpus + mine). One
+#: office's 100 paragraphs are 1% of the ~10k shipped ones; at 5 they weigh about as much as one
+#: label's share of the corpus. Chosen before measuring; the adoption benchmark
+#: (benchmarks/results/adoption.json) ran at this weight and found no gain from it either way
+#: at 100 paragraphs, so it is a starting point, not a tuned value.
+ADD_WEIGHT = 5
+
+#: `suggest`: a paragraph shorter than this many characters is not worth a labeler's time (page
+#: furniture that escaped the filter, one-word headings).
+SUGGEST_MIN_CHARS = 25
+
+#: `suggest`: word-trigram Jaccard at or above which two candidates are near duplicates and only
+#: the first is kept (lower than the corpus check's 0.9: reports repeat stock sentences with a
+#: changed number or place, and labeling both teaches the model nothing new).
+SUGGEST_NEAR_DUPLICATE = 0.7
+
+#: `suggest`: at most this share of the suggestions come from one report (at least one), so the
+#: labeling covers the office's reports rather than the oddest one.
+SUGGEST_MAX_REPORT_SHARE = 0.1
+
+#: `data issues`: label issues shown by default (ranked), a morning's review for one person.
+ISSUES_TOP = 50

@@ -12,23 +12,26 @@ the fitted model and its thresholds then score the held-out fold.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.model_selection import GroupKFold, cross_validate
+from sklearn.model_selection import GroupKFold
 
 from . import constants as C
 from .baseline import KeywordBaseline
 from .corpus import Corpus, load_corpus
+from .errors import DataFormatError
 from .estimator import ThresholdedOneVsRest
 from .metrics import confused_pairs, score, worst_errors
 from .model import Classifier, ModelConfig, build_estimator
 
-__all__ = ["EvalResult", "cross_validate_model", "evaluate_config", "score_model"]
+__all__ = ["EvalResult", "FoldPlan", "adapt_config", "cross_validate_model", "evaluate_config",
+           "plan_folds", "score_model", "tokenize"]
 
 
 @dataclass
@@ -45,6 +48,8 @@ class EvalResult:
     oof_pred: np.ndarray
     oof_thresholds: np.ndarray
     without_context: dict[str, Any] | None = None
+    #: What the data changed in the protocol (fewer folds, no context block), one line each.
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         """The JSON form (the model card's ``metrics``)."""
@@ -56,65 +61,168 @@ class EvalResult:
         }
         if self.without_context is not None:
             out["model_without_context"] = self.without_context
+        if self.notes:
+            out["notes"] = self.notes
         return out
+
+
+Progress = Callable[[str], None]
+
+
+def _quiet(message: str) -> None:
+    """The default progress callback: says nothing."""
+
+
+@dataclass(frozen=True)
+class FoldPlan:
+    """How a corpus is cut into folds: their number, the group of each paragraph (its report,
+    or the paragraph itself when there are too few reports) and a note when it is not the
+    usual grouped ``CV_FOLDS``."""
+
+    n_folds: int
+    groups: list[str]
+    note: str | None = None
+
+
+def plan_folds(groups: Sequence[str], n_folds: int = C.CV_FOLDS) -> FoldPlan:
+    """Grouped folds as the data allows: ``n_folds`` when there are that many reports, one per
+    report from ``MIN_GROUPED_FOLDS`` reports, else folds cut by paragraph. Fewer than
+    ``MIN_TRAIN_PARAGRAPHS`` paragraphs raise :class:`DataFormatError`."""
+    groups = [str(g) for g in groups]
+    n, n_groups = len(groups), len(set(groups))
+    if n < C.MIN_TRAIN_PARAGRAPHS:
+        raise DataFormatError(f"{n} labeled paragraph(s): training needs at least "
+                              f"{C.MIN_TRAIN_PARAGRAPHS} (add --data shipped to train on the "
+                              f"shipped corpus as well)")
+    if n_groups >= n_folds:
+        return FoldPlan(n_folds, groups)
+    if n_groups >= C.MIN_GROUPED_FOLDS:
+        return FoldPlan(n_groups, groups, f"only {n_groups} reports: {n_groups} grouped folds "
+                                          f"instead of {n_folds}")
+    return FoldPlan(n_folds, [f"paragraph{i}" for i in range(n)],
+                    f"only {n_groups} report(s): folds cut by paragraph instead of by report, "
+                    f"so the CV figures flatter the model")
+
+
+def tokenize(estimator: ThresholdedOneVsRest, X: Sequence[Any], progress: Progress = _quiet
+             ) -> np.ndarray:
+    """``X`` through the estimator's stateless preprocessor (tokenization), once."""
+    prep = estimator.preprocessor
+    progress(f"tokenizing {len(X):,} paragraphs")
+    if prep is None:
+        return np.asarray(list(X), dtype=object)
+    return np.asarray(clone(prep).fit(X[:1]).transform(list(X)))
+
+
+def adapt_config(corpus: Corpus, config: ModelConfig) -> tuple[ModelConfig, list[str]]:
+    """The configuration the data allows, and a note per change: no section-context block when
+    no paragraph has a heading above it (a minimal-format file without ``heading``)."""
+    notes = []
+    if config.context_weight > 0 and not any(c for _, c in corpus.pairs()):
+        config = replace(config, context_weight=0.0)
+        notes.append("no paragraph has a heading (no 'heading', or 'kind'/'pos'): trained "
+                     "without the section-context block")
+    return config, notes
 
 
 def cross_validate_model(estimator: ThresholdedOneVsRest, X: Sequence[Any], Y: np.ndarray,
                          groups: Sequence[str], *, texts: Sequence[str] | None = None,
                          ids: Sequence[str] | None = None, n_folds: int = C.CV_FOLDS,
-                         without_context: bool = False) -> EvalResult:
+                         without_context: bool = False,
+                         weights: Sequence[int] | None = None,
+                         train_only: Sequence[bool] | None = None,
+                         tokens: np.ndarray | None = None,
+                         progress: Progress = _quiet) -> EvalResult:
     """Nested grouped CV of an unfitted ``estimator``: outer folds score, the estimator's own
     ``fit`` tunes its thresholds on each outer training part.
 
     The stateless preprocessor (tokenization) runs once on all of ``X``. With
     ``without_context`` the same fitted models are also scored on the paragraphs alone
-    (context blanked), which is what tagging an isolated paragraph sees.
+    (context blanked), which is what tagging an isolated paragraph sees. ``weights`` repeats
+    each paragraph that many times in the training parts (never in scoring); ``train_only``
+    paragraphs are in every training part and never scored (e.g. one office's paragraphs added
+    to the shipped corpus, scored on the shipped corpus alone). The figures are over the scored
+    paragraphs; ``oof_*`` rows of train-only paragraphs stay zero. ``tokens``: ``X`` already
+    through the estimator's preprocessor (it is not run again).
     """
     X = list(X)
+    n = len(X)
     texts = list(texts) if texts is not None else [x if isinstance(x, str) else x[0] for x in X]
-    prep = estimator.preprocessor
-    Xt = clone(prep).fit(X).transform(X) if prep is not None else np.asarray(X, dtype=object)
+    w = np.ones(n, dtype=int) if not weights else np.asarray(weights, dtype=int)
+    fixed = np.zeros(n, dtype=bool) if not train_only else np.asarray(train_only, dtype=bool)
+    g = np.asarray([str(x) for x in groups], dtype=object)
+    Y = np.asarray(Y)
+    Xt = tokens if tokens is not None else tokenize(estimator, X, progress)
     inner = clone(estimator).set_params(preprocessor=None)
-    folds = cross_validate(inner, Xt, Y, groups=groups, cv=GroupKFold(n_splits=n_folds),
-                           params={"groups": list(groups)}, return_estimator=True,
-                           return_indices=True)
+    scored = np.flatnonzero(~fixed)
     P = np.zeros(Y.shape, dtype=float)
     thresholds = np.zeros(Y.shape, dtype=float)
     pred_bare = np.zeros(Y.shape, dtype=bool)
     if without_context:
         bare = Xt.copy()
         bare[:, 1] = ""  # the context column of Tokenize's output
-    for model, test in zip(folds["estimator"], folds["indices"]["test"], strict=True):
+    splits = GroupKFold(n_splits=n_folds).split(scored, groups=g[scored])
+    for k, (tr, te) in enumerate(splits, 1):
+        progress(f"cross-validation fold {k}/{n_folds}")
+        test = scored[te]
+        train = np.concatenate([scored[tr], np.flatnonzero(fixed)])
+        rows = np.repeat(train, w[train])
+        model = clone(inner)
+        if isinstance(model.cv, int):
+            model.set_params(cv=min(model.cv, len(set(g[train]))))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # a label absent from a small fold
+            model.fit(Xt[rows], Y[rows], groups=list(g[rows]))
         P[test] = model.predict_proba(Xt[test])
         thresholds[test] = model.thresholds_
         if without_context:
             pred_bare[test] = model.decide(model.predict_proba(bare[test]))
     pred = thresholds <= P
-    empty = np.zeros(Y.shape, dtype=bool)
+    Ys, pred_s = Y[scored], pred[scored]
+    texts_s = [texts[i] for i in scored]
     return EvalResult(
-        model=score(Y, pred),
-        keyword_baseline=score(Y, KeywordBaseline().predict_matrix(texts)),
-        empty_baseline=score(Y, empty),
-        confused=confused_pairs(Y, pred),
-        worst=worst_errors(texts, Y, P, thresholds, ids=ids),
+        model=score(Ys, pred_s),
+        keyword_baseline=score(Ys, KeywordBaseline().predict_matrix(texts_s)),
+        empty_baseline=score(Ys, np.zeros(Ys.shape, dtype=bool)),
+        confused=confused_pairs(Ys, pred_s),
+        worst=worst_errors(texts_s, Ys, P[scored], thresholds[scored],
+                           ids=[ids[int(i)] for i in scored] if ids is not None else None),
         folds=n_folds,
         oof_proba=P,
         oof_pred=pred,
         oof_thresholds=thresholds,
-        without_context=score(Y, pred_bare) if without_context else None,
+        without_context=score(Ys, pred_bare[scored]) if without_context else None,
     )
 
 
 def evaluate_config(data: str | Path | Corpus, config: ModelConfig | None = None, *,
-                    seed: int = C.RANDOM_SEED, n_folds: int = C.CV_FOLDS) -> EvalResult:
+                    seed: int = C.RANDOM_SEED, n_folds: int = C.CV_FOLDS,
+                    tokens: np.ndarray | None = None,
+                    progress: Progress = _quiet) -> EvalResult:
     """Nested grouped CV of one configuration on a corpus (the model card's figures, and
-    model selection)."""
+    model selection); folds as :func:`plan_folds` allows, per-paragraph ``weights`` and
+    ``train_only`` of the corpus honoured. ``tokens``: the corpus's pairs already tokenized by
+    this configuration's preprocessor."""
     corpus = data if isinstance(data, Corpus) else load_corpus(data)
-    config = config or ModelConfig()
-    return cross_validate_model(build_estimator(config, seed=seed), corpus.pairs(),
-                                corpus.label_matrix(), corpus.groups, texts=corpus.texts,
-                                ids=[str(r["id"]) for r in corpus.records], n_folds=n_folds,
-                                without_context=config.context_weight > 0)
+    config, notes = adapt_config(corpus, config or ModelConfig())
+    scored = [g for g, fixed in zip(corpus.groups, corpus.train_only or [False] * len(corpus.groups),
+                                    strict=True) if not fixed]
+    plan = plan_folds(scored, n_folds)
+    groups = corpus.groups
+    if plan.groups != scored:  # cut by paragraph: every scored paragraph its own group
+        it = iter(plan.groups)
+        groups = [next(it) if not fixed else g
+                  for g, fixed in zip(corpus.groups, corpus.train_only or [False] * len(groups),
+                                      strict=True)]
+    result = cross_validate_model(build_estimator(config, seed=seed), corpus.pairs(),
+                                  corpus.label_matrix(), groups, texts=corpus.texts,
+                                  ids=[str(r["id"]) for r in corpus.records], n_folds=plan.n_folds,
+                                  without_context=config.context_weight > 0,
+                                  weights=corpus.weights or None,
+                                  train_only=corpus.train_only or None, tokens=tokens,
+                                  progress=progress)
+    result.notes = notes + ([plan.note] if plan.note else [])
+    return result
 
 
 def score_model(clf: Classifier, corpus: Corpus) -> dict[str, Any]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from .agreement import label_agreement, read_relabels, relabel_sample
 from .check import CheckResult, check_corpus, near_duplicates
+from .combine import Source, combine_corpora, load_sources, parse_source, shipped_corpus_path
 from .load import Corpus, load_corpus
 from .stats import corpus_stats, render_data_readme
 
-__all__ = ["CheckResult", "Corpus", "check_corpus", "corpus_stats", "label_agreement",
-           "load_corpus", "near_duplicates", "read_relabels", "relabel_sample",
-           "render_data_readme"]
+__all__ = ["CheckResult", "Corpus", "Source", "check_corpus", "combine_corpora", "corpus_stats",
+           "label_agreement", "load_corpus", "load_sources", "near_duplicates", "parse_source",
+           "read_relabels", "relabel_sample", "render_data_readme", "shipped_corpus_path"]

@@ -1,5 +1,7 @@
-"""Checking a corpus like data: schema, ids, positions, duplicates and the size minimums of
-the shipped corpus (``tgclassify data check``)."""
+"""Checking a corpus like data (``tgclassify data check``): the schema checks that apply to
+any labeled file (the minimal format: text, known labels, the types of the optional fields,
+ids, positions when given, duplicates), and with ``strict`` the shipped corpus's own rules
+(the full format, report lengths, the size minimums, the noise file)."""
 
 from __future__ import annotations
 
@@ -73,13 +75,16 @@ def near_duplicates(texts: list[str], threshold: float = NEAR_DUPLICATE_JACCARD
     return out
 
 
-def check_corpus(path: str | Path, *, minimums: bool = True) -> CheckResult:
+def check_corpus(path: str | Path, *, strict: bool = False,
+                 minimums: bool | None = None) -> CheckResult:
     """Check a corpus folder or file; see the module docstring for the format.
 
     Errors: schema, unknown labels, duplicate ids, non-contiguous positions, empty text,
-    exact duplicates, report lengths and (with ``minimums``) the corpus minimums.
-    Warnings: near duplicates.
+    exact duplicates; with ``strict`` (the shipped corpus) also every field of the full
+    format, report lengths, the corpus minimums and the noise file. Warnings: near duplicates.
+    ``minimums`` is the former name of ``strict``.
     """
+    strict = minimums if minimums is not None else strict
     res = CheckResult()
     p = Path(path)
     para_path = p / PARAGRAPHS_FILE if p.is_dir() else p
@@ -91,12 +96,18 @@ def check_corpus(path: str | Path, *, minimums: bool = True) -> CheckResult:
     except FileNotFoundError:
         res.errors.append(f"no labeled data at {para_path}")
         return res
+    if not rows:
+        res.errors.append(f"{para_path.name}: no labeled paragraphs (the file is empty)")
+        return res
     ids: Counter[str] = Counter()
     positions: dict[str, list[int]] = defaultdict(list)
     for r in rows:
         where = f"{para_path.name}:{r['_line']}"
-        res.errors += [f"{where}: {problem}" for problem in record_problems(r, full=True)]
-        ids[str(r.get("id"))] += 1
+        res.errors += [f"{where}: {problem}" for problem in record_problems(r, full=strict)]
+        if not strict and isinstance(r.get("text"), str) and not r["text"].strip():
+            res.errors.append(f"{where}: empty text")
+        if r.get("id") is not None:
+            ids[str(r.get("id"))] += 1
         if isinstance(r.get("pos"), int):
             positions[str(r.get("doc_id"))].append(r["pos"])
     res.errors += [f"id {i!r} used {n} times" for i, n in ids.items() if n > 1]
@@ -104,7 +115,7 @@ def check_corpus(path: str | Path, *, minimums: bool = True) -> CheckResult:
     for doc, pos in positions.items():
         if sorted(pos) != list(range(len(pos))):
             res.errors.append(f"report {doc}: positions are not 0..{len(pos) - 1} without gaps")
-        if minimums and not lo <= len(pos) <= hi:
+        if strict and not lo <= len(pos) <= hi:
             res.errors.append(f"report {doc}: {len(pos)} paragraphs (expected {lo} to {hi})")
     texts: list[str] = [r["text"] if isinstance(r.get("text"), str) else "" for r in rows]
     seen: dict[str, int] = {}
@@ -128,12 +139,12 @@ def check_corpus(path: str | Path, *, minimums: bool = True) -> CheckResult:
                                 f"{rows[j]['_line']}: {texts[i][:60]!r}")
     stats = corpus_stats(rows)
     res.stats = stats
-    if minimums:
+    if strict:
         _check_minimums(res, stats)
     noise_path = para_path.parent / NOISE_FILE
     if p.is_dir() and noise_path.is_file():
-        _check_noise(res, noise_path, minimums)
-    elif p.is_dir() and minimums:
+        _check_noise(res, noise_path, strict)
+    elif p.is_dir() and strict:
         res.errors.append(f"no {NOISE_FILE} beside {PARAGRAPHS_FILE}")
     return res
 

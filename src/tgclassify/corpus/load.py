@@ -7,8 +7,12 @@ Format (``data/labeled/``):
   region and year (optional for user corpora);
 * ``noise.jsonl``: ``{"id", "text"}``, web chrome and page furniture, for the chrome filter.
 
-Any file with ``text`` and ``labels`` per line can be loaded (and a model scored on it);
-``doc_id``/``pos``/``kind`` add grouping and section context when present.
+The **minimal format**, accepted everywhere a corpus is (``train``, ``eval``, ``data check``,
+``data issues``): ``{"text", "labels"}`` per line, optionally ``doc_id`` (the report, so that
+folds keep it whole; without it each line is its own report) and ``heading`` (the section
+heading path above the paragraph, e.g. ``"II. CÔNG TÁC KHOA GIÁO / 1. Giáo dục"``, its
+context for the model). ``pos``/``kind`` give the context from the report's own headings
+instead, as in the shipped corpus. Other fields (``source``, ``id``...) are kept and ignored.
 """
 
 from __future__ import annotations
@@ -47,6 +51,11 @@ class Corpus:
     sha256: str = ""
     source: str = ""
     noise: list[str] = field(default_factory=list)
+    #: How many times each paragraph counts in training (per-source weight); empty: once each.
+    weights: list[int] = field(default_factory=list)
+    #: Paragraphs that are always on the training side of evaluation folds (never scored);
+    #: empty: none.
+    train_only: list[bool] = field(default_factory=list)
 
     @property
     def texts(self) -> list[str]:
@@ -71,9 +80,9 @@ class Corpus:
         by_doc: dict[str, list[int]] = defaultdict(list)
         for i, r in enumerate(self.records):
             by_doc[str(r["doc_id"])].append(i)
-        contexts = [""] * len(self.records)
+        contexts = [str(r.get("heading") or "") for r in self.records]
         for idx in by_doc.values():
-            if any("kind" not in self.records[i] for i in idx):
+            if any("kind" not in self.records[i] or "heading" in self.records[i] for i in idx):
                 continue
             idx = sorted(idx, key=lambda i: self.records[i].get("pos", 0))
             paths = section_context((self.records[i]["kind"], self.records[i]["text"]) for i in idx)
@@ -110,10 +119,23 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return out
 
 
+#: Optional fields of the minimal format, checked when present.
+OPTIONAL_FIELDS: dict[str, tuple[type, ...]] = {"doc_id": (str, int), "heading": (str,),
+                                                "pos": (int,), "kind": (str,)}
+
+
 def record_problems(row: dict[str, Any], *, full: bool) -> list[str]:
     """What is wrong with one paragraph record: ``text`` and ``labels`` (label codes known,
-    none repeated) always; with ``full``, every field of the corpus format and ``kind``."""
+    none repeated) always, and the types of the optional fields present; with ``full``, every
+    field of the corpus format and ``kind``."""
     problems = []
+    if not full:
+        for key, types in OPTIONAL_FIELDS.items():
+            value = row.get(key)
+            if value is not None and (not isinstance(value, types) or isinstance(value, bool)):
+                problems.append(f"'{key}' must be {' or '.join(t.__name__ for t in types)}")
+        if row.get("kind") not in (None, "heading", "body"):
+            problems.append("kind must be 'heading' or 'body'")
     fields = FULL_FIELDS if full else {"text": str, "labels": list}
     for key, typ in fields.items():
         value = row.get(key)
@@ -148,6 +170,8 @@ def load_corpus(path: str | Path, *, strict: bool = True) -> Corpus:
         raise DataFormatError(f"no labeled data at {para_path}")
     raw = para_path.read_bytes()
     rows = read_jsonl(para_path)
+    if not rows:
+        raise DataFormatError(f"{para_path}: no labeled paragraphs (the file is empty)")
     for i, r in enumerate(rows):
         problems = record_problems(r, full=False)
         if not strict:
@@ -156,7 +180,7 @@ def load_corpus(path: str | Path, *, strict: bool = True) -> Corpus:
             known = f"; known: {', '.join(C.LABELS)}" if "unknown label" in problems[0] else ""
             raise DataFormatError(f"{para_path}:{r['_line']}: {problems[0]}{known}")
         r["labels"] = [x for x in C.LABELS if x in r["labels"]]
-        r.setdefault("doc_id", f"line{r['_line']}")
+        r["doc_id"] = f"line{r['_line']}" if r.get("doc_id") is None else str(r["doc_id"])
         r.setdefault("id", f"{r['doc_id']}-{i}")
     reports: dict[str, dict[str, Any]] = {}
     rep_path = para_path.parent / REPORTS_FILE
