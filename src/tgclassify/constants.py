@@ -210,3 +210,11 @@ WORDSEG_CHUNK_CACHE = 100_000
 #: (the corpus has 72k). ~210 bytes each: 45 MB at most, so tagging memory stays flat.
 WORDSEG_PAIR_CACHE = 200_000
 # --- end of word segmentation ----------------------------------------------------------------
+# --- portable model form (portable.py, export.py, persist.py) ------------------------------
+
+#: Largest difference of a probability between the scikit-learn pipeline and its portable form
+#: that an export accepts on its probe paragraphs. Both run the same float32 feature arithmetic
+#: in the same order; what may differ is the last bits of the float64 dot products and of exp
+#: (a few 1e-16), so 1e-9 leaves a wide margin and still catches any real change of the method.
+EXPORT_TOLERANCE = 1e-9
+# --- end of portable model form -------------------------------------------------------------
