@@ -305,7 +305,7 @@ class Block:
     token_pattern: str | None = None
     sublinear_tf: bool = False
     norm: str | None = "l2"
-    vocabulary: list[str] = field(default_factory=list)
+    vocabulary: list[str] | np.ndarray = field(default_factory=list)  # terms, or their blob
     idf: np.ndarray | None = None
     # lexicon
     labels: tuple[str, ...] = ()
@@ -324,14 +324,20 @@ class Block:
         if self.kind != "tfidf" or self.analyzer == "char_wb":
             return
         try:
-            self._ngrams = ngrams or _NgramIndex.build(self.vocabulary, self.ngram_range)
+            self._ngrams = ngrams or _NgramIndex.build(self.vocabulary_terms(), self.ngram_range)
         except ValueError:
             self._ngrams = None
+
+    def vocabulary_terms(self) -> list[str]:
+        """The vocabulary in column order (decoded on first use: tagging does not need it)."""
+        if isinstance(self.vocabulary, np.ndarray):
+            self.vocabulary = _unblob(self.vocabulary)
+        return self.vocabulary
 
     def names(self) -> list[str]:
         """Feature names, in column order (as ``get_feature_names_out`` of the fitted step)."""
         if self.kind == "tfidf":
-            return self.vocabulary
+            return self.vocabulary_terms()
         if self.kind == "shape":
             return list(SHAPE_FEATURES)
         return self.feature_names
@@ -376,7 +382,7 @@ class Block:
                 lengths.append(len(doc_tokens))
             return self._ngrams.lookup(tokens, lengths)
         if self._index is None:
-            self._index = {t: i for i, t in enumerate(self.vocabulary)}
+            self._index = {t: i for i, t in enumerate(self.vocabulary_terms())}
         get = self._index.get
         terms: list[str] = []
         lengths = []
@@ -445,7 +451,7 @@ class Block:
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
         if self.kind != "tfidf":
             return {}
-        out = {f"{prefix}{self.name}.vocabulary": _blob(self.vocabulary)}
+        out = {f"{prefix}{self.name}.vocabulary": _blob(self.vocabulary_terms())}
         if self.idf is not None:
             out[f"{prefix}{self.name}.idf"] = self.idf
         if self._ngrams is not None:
@@ -462,15 +468,17 @@ class Block:
                                   "n_features": int(spec["n_features"]),
                                   "weight": spec.get("weight")}
         if kind == "tfidf":
-            vocabulary = _unblob(arrays[f"{prefix}{spec['name']}.vocabulary"])
+            vocabulary = np.asarray(arrays[f"{prefix}{spec['name']}.vocabulary"], dtype=np.uint8)
+            n_terms = int(np.count_nonzero(vocabulary == ord(TERM_SEPARATOR))) + 1 if len(
+                vocabulary) else 0
             kwargs.update(analyzer=spec["analyzer"], ngram_range=tuple(spec["ngram_range"]),
                           lowercase=bool(spec["lowercase"]), token_pattern=spec["token_pattern"],
                           sublinear_tf=bool(spec["sublinear_tf"]), norm=spec["norm"],
                           vocabulary=vocabulary,
                           idf=(np.asarray(arrays[f"{prefix}{spec['name']}.idf"], dtype=np.float32)
                                if spec["idf"] else None))
-            if len(vocabulary) != kwargs["n_features"]:
-                raise ValueError(f"block {spec['name']}: {len(vocabulary)} terms, "
+            if n_terms != kwargs["n_features"]:
+                raise ValueError(f"block {spec['name']}: {n_terms} terms, "
                                  f"{kwargs['n_features']} features")
         elif kind == "lexicon":
             kwargs.update(labels=tuple(spec["labels"]), terms=dict(spec["terms"]),
