@@ -147,10 +147,10 @@ def lexicon_index(terms: Mapping[str, Sequence[str]], labels: Sequence[str]) -> 
     return {k: sorted(set(v), key=lambda t: -len(t[0])) for k, v in index.items()}
 
 
-def lexicon_counts(syllables: str, index: LexiconIndex) -> dict[int, int]:
-    """Matches per label column in space-joined syllables (one per label and start position),
-    in the order the labels are first matched."""
-    syl = syllables.split()
+def lexicon_counts(syllables: str | list[str], index: LexiconIndex) -> dict[int, int]:
+    """Matches per label column in space-joined syllables, or their list (one per label and
+    start position), in the order the labels are first matched."""
+    syl = syllables.split() if isinstance(syllables, str) else syllables
     counts: dict[int, int] = {}
     for pos, s in enumerate(syl):
         hit: set[int] = set()
@@ -342,13 +342,19 @@ class Block:
             return list(SHAPE_FEATURES)
         return self.feature_names
 
-    def tokens(self, doc: str) -> list[str]:
-        """The tokens a word analyzer makes n-grams of."""
+    def tokens(self, doc: str | list[str]) -> list[str]:
+        """The tokens a word analyzer makes n-grams of (a list of tokens: those, split)."""
+        if not isinstance(doc, str):
+            if self.analyzer == "split" and not self.lowercase:
+                return doc
+            doc = " ".join(doc)
         if self.lowercase:
             doc = doc.lower()
         return self._pattern.findall(doc) if self._pattern is not None else doc.split()
 
-    def analyze(self, doc: str) -> list[str]:
+    def analyze(self, doc: str | list[str]) -> list[str]:
+        if not isinstance(doc, str):
+            doc = " ".join(doc)
         if self.lowercase:
             doc = doc.lower()
         lo, hi = self.ngram_range
@@ -357,8 +363,9 @@ class Block:
         tokens = self._pattern.findall(doc) if self._pattern is not None else doc.split()
         return _word_ngrams(tokens, lo, hi)
 
-    def transform(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """CSR parts of this block for ``docs``: (row of each value, column, float32 value)."""
+    def transform(self, docs: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """CSR parts of this block for ``docs`` (strings, or lists of tokens): (row of each
+        value, column, float32 value)."""
         if self.kind == "tfidf":
             rows, cols, data = self._tfidf(docs)
         elif self.kind == "lexicon":
@@ -594,12 +601,20 @@ class PortableModel:
         return state
 
     def _rows(self, paragraphs: Any) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], int]:
+        # the columns of token_columns (what the pipeline's Tokenize gives), with the words and
+        # syllables left as lists: the blocks would only split the joined strings again
         pairs = as_pairs(paragraphs)
-        columns = list(zip(*token_columns(self.tokenizer(), pairs,
-                                          syllables=self.syllables and self.words,
-                                          context=self.context), strict=True))
-        if not columns:
-            columns = [(), (), (), ()]
+        tokenizer = self.tokenizer()
+        syllables = self.syllables and self.words
+        words: list[list[str]] = []
+        sylls: list[list[str]] = []
+        contexts: list[str] = []
+        for text, ctx in pairs:
+            w, s = tokenizer.paragraph_tokens(text, syllables=syllables)
+            words.append(w)
+            sylls.append(s)
+            contexts.append(tokenizer.context(ctx) if self.context else "")
+        columns: list[Sequence[Any]] = [words, contexts, sylls, [t for t, _ in pairs]]
         return self.features.transform(columns, len(pairs)), len(pairs)
 
     def predict_proba(self, paragraphs: Any) -> np.ndarray:
