@@ -51,15 +51,21 @@ def test_explain_names_terms_for_predicted_labels(default_model):
                or "35" in t or "47" in t for t in terms)
 
 
-def test_explain_names_come_from_the_feature_union(default_model):
-    """Terms are the features' own names (get_feature_names_out), block prefix made readable."""
-    features = default_model.model.estimator_.named_steps["features"]
-    names = set(features.get_feature_names_out())
+def test_explain_names_come_from_the_feature_union(saved_model, default_model):
+    """Terms are the features' own names (get_feature_names_out), block prefix made readable;
+    the portable form, which explain reads, keeps them in column order."""
+    trained = Classifier.load(saved_model)  # the folder keeps the estimator too
+    features = trained.model.estimator_.named_steps["features"]
+    names = list(features.get_feature_names_out())
+    shown = trained.portable.feature_names()
+    assert len(shown) == len(names)
+    for term, name in zip(shown, names, strict=True):
+        block, _, rest = term.partition(":")
+        assert (f"{block}__{rest}" if rest else f"text__{term}") == name
     context = "II. CÔNG TÁC BẢO VỆ NỀN TẢNG TƯ TƯỞNG CỦA ĐẢNG"
+    all_names = set(default_model.portable.feature_names())
     for terms in default_model.explain(BCD, context=context, top=40).values():
-        for term, _ in terms:
-            block, _, rest = term.partition(":")
-            assert (f"{block}__{rest}" if rest else f"text__{term}") in names
+        assert {t for t, _ in terms} <= all_names
     assert any(t.startswith("context:") for terms in
                default_model.explain(BCD, context=context, top=200).values() for t, _ in terms)
 

@@ -7,7 +7,7 @@ import pytest
 import tgclassify
 from conftest import ROOT
 from tgclassify import Classifier, ModelLoadError
-from tgclassify.persist import CARD_FILE, MODEL_FILE
+from tgclassify.persist import CARD_FILE, MODEL_FILE, PORTABLE_FILES
 
 
 @pytest.fixture()
@@ -22,7 +22,9 @@ def test_card_describes_the_model(saved_model):
     assert [lab["code"] for lab in card["labels"]][:2] == ["tuyen_truyen", "bao_chi_xuat_ban"]
     assert all(0 < lab["threshold"] < 1 for lab in card["labels"])
     assert {"python", "scikit-learn", "pyvi", "tgclassify"} <= set(card["versions"])
-    assert len(card["model_sha256"]) == 64
+    assert set(card["files"]) == {*PORTABLE_FILES, MODEL_FILE}
+    assert all(len(sha) == 64 for sha in card["files"].values())
+    assert card["training_artifacts"] == [MODEL_FILE]
     assert (saved_model / "README.md").read_text(encoding="utf-8").startswith("# tgclassify model")
 
 
@@ -42,26 +44,51 @@ def test_missing_folder_or_card(tmp_path, model_copy):
         Classifier.load(model_copy)
 
 
-def test_tampered_model_is_refused_before_unpickling(model_copy):
-    data = (model_copy / MODEL_FILE).read_bytes()
-    (model_copy / MODEL_FILE).write_bytes(data[:-10] + b"0123456789")
+@pytest.mark.parametrize("name", [*PORTABLE_FILES, MODEL_FILE])
+def test_tampered_file_is_refused_before_it_is_read(model_copy, name):
+    data = (model_copy / name).read_bytes()
+    (model_copy / name).write_bytes(data[:-10] + b"0123456789")
     with pytest.raises(ModelLoadError, match="checksum mismatch") as info:
         Classifier.load(model_copy)
-    assert "tgclassify train" in str(info.value)
+    assert "tgclassify train" in str(info.value) and name in str(info.value)
 
 
-def test_truncated_model_is_refused(model_copy):
-    data = (model_copy / MODEL_FILE).read_bytes()
-    (model_copy / MODEL_FILE).write_bytes(data[: len(data) // 2])
+@pytest.mark.parametrize("name", PORTABLE_FILES)
+def test_truncated_or_missing_file_is_refused(model_copy, name):
+    data = (model_copy / name).read_bytes()
+    (model_copy / name).write_bytes(data[: len(data) // 2])
     with pytest.raises(ModelLoadError, match="checksum"):
+        Classifier.load(model_copy)
+    (model_copy / name).unlink()
+    with pytest.raises(ModelLoadError, match=f"{name} is missing"):
         Classifier.load(model_copy)
 
 
-def test_other_sklearn_version_is_refused(model_copy):
+def test_other_sklearn_version_still_tags(model_copy):
+    """The portable form does not depend on the scikit-learn release; only the pickled
+    training artifact does, and it is read only on request."""
     card = json.loads((model_copy / CARD_FILE).read_text(encoding="utf-8"))
     card["versions"]["scikit-learn"] = "0.24.2"
     (model_copy / CARD_FILE).write_text(json.dumps(card), encoding="utf-8")
+    clf = Classifier.load(model_copy)
+    assert clf.predict(["Tổ chức 12 hội nghị báo cáo viên cấp huyện."]) == [["tuyen_truyen"]]
     with pytest.raises(ModelLoadError, match="scikit-learn 0.24.2"):
+        clf.model  # noqa: B018
+
+
+def test_other_format_version_is_refused(model_copy):
+    card = json.loads((model_copy / CARD_FILE).read_text(encoding="utf-8"))
+    card["portable_format"] = 99
+    (model_copy / CARD_FILE).write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelLoadError, match="format 99"):
+        Classifier.load(model_copy)
+
+
+def test_card_naming_a_file_outside_the_folder_is_refused(model_copy):
+    card = json.loads((model_copy / CARD_FILE).read_text(encoding="utf-8"))
+    card["files"]["../elsewhere.json"] = "0" * 64
+    (model_copy / CARD_FILE).write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelLoadError, match="outside the folder"):
         Classifier.load(model_copy)
 
 
@@ -80,9 +107,15 @@ def test_saving_over_a_model_replaces_it_whole(small_model, tmp_path):
     first = (folder / CARD_FILE).read_text(encoding="utf-8")
     clf.save(folder)
     assert Classifier.load(folder).labels == small_model.labels and clf.source == str(folder)
-    assert json.loads(first)["model_sha256"] == json.loads(
-        (folder / CARD_FILE).read_text(encoding="utf-8"))["model_sha256"]
-    assert sorted(p.name for p in folder.iterdir()) == sorted(["README.md", CARD_FILE, MODEL_FILE])
+    again = json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
+    assert {k: v for k, v in json.loads(first)["files"].items() if k != MODEL_FILE} == {
+        k: v for k, v in again["files"].items() if k != MODEL_FILE}
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["README.md", CARD_FILE, MODEL_FILE, *PORTABLE_FILES])
+    clf.save(folder, estimator=False)  # the portable form only: the old pickle goes
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["README.md", CARD_FILE,
+                                                               *PORTABLE_FILES])
+    assert Classifier.load(folder).predict_proba(["Hội nghị báo cáo viên."]).shape == (1, 10)
 
 
 def test_default_model_ships_in_the_package(default_model):
@@ -93,9 +126,12 @@ def test_default_model_ships_in_the_package(default_model):
     folder = Path(str(packaged_model()))
     assert folder.parent == Path(tgclassify.__file__).parent
     assert default_model.source == "default"
-    assert Classifier.load("default").card["model_sha256"] == default_model.card["model_sha256"]
+    assert Classifier.load("default").card["files"] == default_model.card["files"]
     size = sum(p.stat().st_size for p in folder.iterdir())
-    assert size < 20 * 1024 * 1024
+    assert size < 6 * 1000 * 1000  # the pickled model of card version 2 took 5.6 MB
+    # the package carries what tagging reads, not the training artifact
+    assert sorted(p.name for p in folder.iterdir() if p.is_file()) == sorted(
+        [CARD_FILE, "README.md", *PORTABLE_FILES])
     assert default_model.card["training"]["paragraphs"] >= 2000
 
 
@@ -104,5 +140,12 @@ def test_packaged_model_is_the_trained_one():
     from tgclassify.persist import packaged_model
 
     trained = ROOT / "models" / "default"
-    for name in (CARD_FILE, MODEL_FILE, "README.md"):
+    packaged = [p.name for p in packaged_model().iterdir() if p.is_file()]
+    assert {CARD_FILE, "README.md", *PORTABLE_FILES} <= set(packaged)
+    for name in packaged:
         assert (trained / name).read_bytes() == (packaged_model() / name).read_bytes(), name
+    card = json.loads((trained / CARD_FILE).read_text(encoding="utf-8"))
+    for name in card["files"]:  # every file of the card is in models/default, and right
+        from tgclassify.persist import sha256_file
+
+        assert sha256_file(trained / name) == card["files"][name], name

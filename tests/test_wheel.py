@@ -32,8 +32,9 @@ def wheel(tmp_path_factory):
 
 def test_wheel_carries_the_default_model(wheel):
     names = zipfile.ZipFile(wheel).namelist()
-    for name in ("model.joblib", "model_card.json", "README.md"):
+    for name in ("model.json", "model.npz", "model_card.json", "README.md"):
         assert f"tgclassify/default_model/{name}" in names
+    assert "tgclassify/default_model/model.joblib" not in names  # a training artifact
     assert "tgclassify/py.typed" in names
 
 

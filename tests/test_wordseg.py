@@ -506,3 +506,11 @@ def test_scores_are_summed_in_crfsuites_order(tmp_path, crf_as_pyvi, pyvi_tokeni
         assert seg.segment(text) == outputs[-1]
     before = f"{syllables[1]}_{syllables[2]}"
     assert (before in outputs[0], before in outputs[1]) == (False, True)  # the order decided
+
+
+def test_pyvi_version_read_from_its_metadata_file_is_the_installed_one():
+    from importlib import metadata
+
+    from tgclassify.wordseg import _pyvi_version
+
+    assert _pyvi_version() == metadata.version("pyvi")

@@ -14,7 +14,6 @@ Only short lines are scored: chrome is short, and long lines are content.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,15 +26,9 @@ from sklearn.model_selection import GroupKFold, cross_val_predict
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from . import constants as C
+from .portable import SHAPE_FEATURES, line_shape
 
 __all__ = ["ChromeFilter", "LineShape", "build_chrome_pipeline", "train_chrome_filter"]
-
-_SHAPE_FEATURES = ("words", "at_most_3_words", "capitals", "digits", "ends_with_stop",
-                   "separator", "time_or_date", "starts_capital")
-_STOP_AT_END = re.compile(r"[.;!?…]$")
-_SEPARATOR = re.compile(r"[|>»›•]")
-_TIME_OR_DATE = re.compile(r"\d{1,2}[:/]\d{1,2}")
-
 
 def _lines(X: Any) -> list[str]:
     """Lines from a sequence of strings or a one-column 2-D array."""
@@ -58,25 +51,10 @@ class LineShape(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: Any) -> csr_matrix:
-        rows = []
-        for text in _lines(X):
-            letters = [c for c in text if c.isalpha()]
-            n = max(len(text), 1)
-            words = text.split()
-            rows.append([
-                min(len(words), 40) / 40,
-                float(len(words) <= 3),
-                sum(c.isupper() for c in letters) / max(len(letters), 1),
-                sum(c.isdigit() for c in text) / n,
-                float(bool(_STOP_AT_END.search(text))),
-                float(bool(_SEPARATOR.search(text))),
-                float(bool(_TIME_OR_DATE.search(text))),
-                float(text[:1].isupper()),
-            ])
-        return csr_matrix(np.asarray(rows, dtype=np.float32).reshape(-1, len(_SHAPE_FEATURES)))
+        return csr_matrix(line_shape(_lines(X)))
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        return np.asarray(_SHAPE_FEATURES, dtype=object)
+        return np.asarray(SHAPE_FEATURES, dtype=object)
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()

@@ -242,7 +242,8 @@ CLUSTER_KILLED_RESUBMITS = 1
 #: is under 5 MB). A larger text file, which the readers would stream, is tagged on the client
 #: rather than sent whole through the scheduler's network.
 SEND_FILE_MAX_BYTES = MAX_DOCUMENT_BYTES
-# === outputs, messages and the local web page (issue 16) ====================================
+# === outputs, messages and the local web page (issue 16) =============================
+
 
 #: A body paragraph is listed under "check these" only when its least certain decision lies
 #: within this share of the threshold distance (``TaggedParagraph.margin``). On 1,500 corpus
@@ -313,3 +314,11 @@ SUGGEST_MAX_REPORT_SHARE = 0.1
 
 #: `data issues`: label issues shown by default (ranked), a morning's review for one person.
 ISSUES_TOP = 50
+# --- portable model form (portable.py, export.py, persist.py) ------------------------------
+
+#: Largest difference of a probability between the scikit-learn pipeline and its portable form
+#: that an export accepts on its probe paragraphs. Both run the same float32 feature arithmetic
+#: in the same order; what may differ is the last bits of the float64 dot products and of exp
+#: (a few 1e-16), so 1e-9 leaves a wide margin and still catches any real change of the method.
+EXPORT_TOLERANCE = 1e-9
+# --- end of portable model form -------------------------------------------------------------

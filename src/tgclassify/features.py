@@ -20,38 +20,13 @@ import numpy as np
 from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from .portable import as_pairs, token_columns
 from .tokens import Tokenizer
 
 __all__ = ["TOKEN_COLUMNS", "Column", "Tokenize", "as_pairs"]
 
-Pair = tuple[str, str]
-
 #: The columns :class:`Tokenize` produces, in order (also its ``get_feature_names_out``).
 TOKEN_COLUMNS: tuple[str, ...] = ("words", "context", "syllables", "text")
-
-
-def as_pairs(X: Any) -> list[Pair]:
-    """Accept strings, (text, context) pairs, objects with ``text`` and ``context``, or the
-    rows of a 2-D array with one (text) or two (text, context) columns."""
-    if issparse(X):
-        raise TypeError("paragraphs are text: a sparse matrix is not accepted")
-    if isinstance(X, np.ndarray) and (X.ndim != 2 or X.shape[1] not in (1, 2)):
-        raise ValueError(f"a paragraph array needs one or two columns (text, context); "
-                         f"this one has shape {X.shape}")
-    pairs: list[Pair] = []
-    for item in X:
-        if isinstance(item, str):
-            pairs.append((item, ""))
-        elif isinstance(item, tuple | list | np.ndarray) and len(item) in (1, 2):
-            context = item[1] if len(item) == 2 else ""
-            pairs.append((str(item[0]), "" if context is None else str(context)))
-        elif hasattr(item, "text"):
-            pairs.append((str(item.text), str(getattr(item, "context", "") or "")))
-        else:
-            raise TypeError(
-                f"a paragraph must be a str or a (text, context) pair, not {type(item).__name__}"
-            )
-    return pairs
 
 
 class _Stateless(TransformerMixin, BaseEstimator):
@@ -86,13 +61,11 @@ class Tokenize(_Stateless):
         self.context = context
 
     def transform(self, X: Any) -> np.ndarray:
-        tokenizer = self._get_tokenizer()
-        syllables = self.syllables and self.words
-        pairs = as_pairs(X)
-        out = np.empty((len(pairs), len(TOKEN_COLUMNS)), dtype=object)
-        for i, (text, context) in enumerate(pairs):
-            words, sylls = tokenizer.paragraph(text, syllables=syllables)
-            out[i] = (words, tokenizer.context(context) if self.context else "", sylls, text)
+        rows = token_columns(self._get_tokenizer(), as_pairs(X),
+                             syllables=self.syllables and self.words, context=self.context)
+        out = np.empty((len(rows), len(TOKEN_COLUMNS)), dtype=object)
+        for i, row in enumerate(rows):
+            out[i] = row
         return out
 
     def _get_tokenizer(self) -> Tokenizer:

@@ -26,7 +26,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from . import constants as C
 from .errors import DataFormatError
-from .tokens import tokenize_syllables
+from .portable import lexicon_counts, lexicon_index
 
 __all__ = ["LexiconCounts", "default_lexicon", "read_lexicon"]
 
@@ -76,14 +76,7 @@ class LexiconCounts(TransformerMixin, BaseEstimator):
         self.labels = labels
 
     def fit(self, X: Sequence[str], y: Any = None) -> LexiconCounts:
-        index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
-        col = {lab: j for j, lab in enumerate(self.labels)}
-        for label, terms in (self.terms or {}).items():
-            for term in terms:
-                run = tuple(tokenize_syllables(term))
-                if run:
-                    index.setdefault(run[0], []).append((run, col[label]))
-        self.index_ = {k: sorted(set(v), key=lambda t: -len(t[0])) for k, v in index.items()}
+        self.index_ = lexicon_index(self.terms or {}, self.labels)
         self.n_features_in_ = 1
         return self
 
@@ -92,14 +85,7 @@ class LexiconCounts(TransformerMixin, BaseEstimator):
 
         rows, cols, vals = [], [], []
         for i, text in enumerate(X):
-            syl = text.split()
-            counts: dict[int, int] = {}
-            for pos, s in enumerate(syl):
-                hit: set[int] = set()
-                for run, j in self.index_.get(s, ()):
-                    if j not in hit and tuple(syl[pos:pos + len(run)]) == run:
-                        hit.add(j)
-                        counts[j] = counts.get(j, 0) + 1
+            counts = lexicon_counts(text, self.index_)
             for j, c in counts.items():
                 rows.append(i)
                 cols.append(j)

@@ -12,25 +12,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression, SGDClassifier
-from sklearn.multiclass import OneVsRestClassifier
-from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.svm import LinearSVC
 
 from . import constants as C
 from . import persist
-from .chrome import ChromeFilter
-from .estimator import ThresholdedOneVsRest
-from .features import Column, Tokenize
-from .lexicon import LexiconCounts, default_lexicon
-from .results import ReportSummary, TaggedParagraph
-from .tagging import tag_reports
-from .tokens import split_tokens
+from .portable import PortableChrome, PortableModel
+
+if TYPE_CHECKING:
+    from .chrome import ChromeFilter
+    from .estimator import ThresholdedOneVsRest
+    from .results import ReportSummary, TaggedParagraph
 
 __all__ = ["Classifier", "ModelConfig", "build_estimator"]
 
@@ -60,6 +53,19 @@ def build_estimator(config: ModelConfig | None = None, *, seed: int = C.RANDOM_S
                     ) -> ThresholdedOneVsRest:
     """The unfitted estimator of ``config``: tokenization (once, before the folds), TF-IDF
     blocks, one-vs-rest classifiers, and per-label thresholds tuned in grouped folds."""
+    # scikit-learn is imported here, for training: loading and tagging never need it
+    from sklearn.calibration import CalibratedClassifierCV  # noqa: PLC0415
+    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415
+    from sklearn.linear_model import LogisticRegression, SGDClassifier  # noqa: PLC0415
+    from sklearn.multiclass import OneVsRestClassifier  # noqa: PLC0415
+    from sklearn.pipeline import FeatureUnion, Pipeline  # noqa: PLC0415
+    from sklearn.svm import LinearSVC  # noqa: PLC0415
+
+    from .estimator import ThresholdedOneVsRest  # noqa: PLC0415
+    from .features import Column, Tokenize  # noqa: PLC0415
+    from .lexicon import LexiconCounts, default_lexicon  # noqa: PLC0415
+    from .tokens import split_tokens  # noqa: PLC0415
+
     config = config or ModelConfig()
 
     def words() -> TfidfVectorizer:
@@ -130,24 +136,43 @@ class Classifier:
     >>> clf.predict(["Tổ chức 12 hội nghị báo cáo viên cấp tỉnh, cung cấp thông tin thời sự."])
     [['tuyen_truyen']]
 
-    ``model`` is the fitted :class:`~tgclassify.estimator.ThresholdedOneVsRest` (columns in
-    ``labels`` order), ``chrome_filter`` the learned filter segmentation asks about page chrome
-    (None: rules only), ``card`` the model card, ``source`` where it was loaded from (None for
-    a model trained in this process and not saved).
+    A classifier holds its model in one or both of two forms: the fitted scikit-learn
+    :class:`~tgclassify.estimator.ThresholdedOneVsRest` (``model``; what training makes) and
+    its portable form (``portable``, a :class:`~tgclassify.portable.PortableModel`: plain
+    arrays, what :meth:`load` reads and tagging uses, without scikit-learn). Both give the same
+    probabilities. ``chrome_filter`` is the learned filter segmentation asks about page chrome
+    (None: rules only), ``card`` the model card, ``source`` where it was loaded from (None for a
+    model trained in this process and not saved).
     """
 
-    def __init__(self, model: ThresholdedOneVsRest, *, labels: Sequence[str] = C.LABELS,
-                 chrome_filter: ChromeFilter | None = None, card: dict[str, Any] | None = None,
-                 source: str | None = None) -> None:
-        self.model = model
+    def __init__(self, model: ThresholdedOneVsRest | PortableModel, *,
+                 labels: Sequence[str] = C.LABELS,
+                 chrome_filter: ChromeFilter | PortableChrome | None = None,
+                 card: dict[str, Any] | None = None, source: str | None = None) -> None:
+        self.portable: PortableModel | None = model if isinstance(model, PortableModel) else None
+        self._estimator: ThresholdedOneVsRest | None = (
+            None if isinstance(model, PortableModel) else model)
         self.labels: tuple[str, ...] = tuple(labels)
         self.chrome_filter = chrome_filter
         self.card: dict[str, Any] = card or {}
         self.source = source
 
     @property
+    def model(self) -> ThresholdedOneVsRest:
+        """The fitted scikit-learn estimator. A loaded model reads it on first use from the
+        folder's ``model.joblib``, the training artifact (checked against the card; needs the
+        scikit-learn release it was trained with); tagging never needs it."""
+        if self._estimator is None:
+            if self.source is None:
+                raise AttributeError("this classifier holds only the portable form of its model")
+            self._estimator = persist.load_estimator(self.source, self.card)
+        return self._estimator
+
+    @property
     def thresholds(self) -> np.ndarray:
         """The decision threshold of each label, in ``labels`` order."""
+        if self.portable is not None:
+            return self.portable.thresholds
         return np.asarray(self.model.thresholds_)
 
     # --- loading and saving -------------------------------------------------------------------
@@ -155,18 +180,34 @@ class Classifier:
     @classmethod
     def load(cls, model: str | Path | None = None) -> Classifier:
         """Load a model: ``None`` or ``"default"`` is the default model shipped inside the
-        package; anything else is a model folder (or its ``model.joblib``), written by
-        :meth:`save` or ``tgclassify train``. The card and the file's checksum are checked
-        before unpickling. Raises :class:`~tgclassify.errors.ModelLoadError`."""
+        package; anything else is a model folder written by :meth:`save` or ``tgclassify
+        train``. The card, its format version and the sha256 of every file are checked; the
+        portable form is read (JSON and ``.npz``: no code runs, scikit-learn is not needed).
+        Raises :class:`~tgclassify.errors.ModelLoadError`."""
         stored = persist.load_model(model)
         return cls(stored.model, labels=stored.labels, chrome_filter=stored.chrome_filter,
                    card=stored.card, source=stored.source)
 
     def save(self, path: str | Path, *, training: dict[str, Any] | None = None,
-             metrics: dict[str, Any] | None = None) -> Path:
-        """Write this model as a folder (model.joblib, model_card.json, README.md)."""
-        stored = persist.StoredModel(self.model, self.labels, self.chrome_filter, self.card)
-        self.card = persist.save_model(stored, path, training=training, metrics=metrics)
+             metrics: dict[str, Any] | None = None, estimator: bool = True) -> Path:
+        """Write this model as a folder: the portable form (model.json, model.npz), the card
+        and a README, plus, with ``estimator`` and when this classifier holds it, the fitted
+        scikit-learn estimator (model.joblib, a training artifact: tagging never reads it).
+        Raises :class:`~tgclassify.export.ExportError`, before writing anything, for a model
+        the portable form cannot represent (e.g. a calibrated SVM)."""
+        portable, chrome = self.portable, self.chrome_filter
+        if portable is None or not isinstance(chrome, PortableChrome | None):
+            from .export import export_chrome, export_model  # noqa: PLC0415 - needs scikit-learn
+
+            if portable is None:
+                portable = export_model(self.model, self.labels)
+            chrome = export_chrome(chrome)
+        stored = persist.StoredModel(portable, self.labels, chrome, self.card)
+        fitted = self._estimator if estimator else None
+        self.card = persist.save_model(stored, path, training=training, metrics=metrics,
+                                       estimator=fitted, chrome_estimator=self.chrome_filter
+                                       if fitted is not None else None)
+        self.portable = portable
         self.source = str(path)
         return Path(path)
 
@@ -181,6 +222,8 @@ class Classifier:
             raise TypeError("pass a list of paragraphs, not a single string")
         if len(paragraphs) == 0:
             return np.zeros((0, len(self.labels)))
+        if self.portable is not None:
+            return self.portable.predict_proba(list(paragraphs))
         return self.model.predict_proba(list(paragraphs))
 
     def predict_scores(self, paragraphs: Sequence[Any]) -> list[dict[str, float]]:
@@ -214,6 +257,9 @@ class Classifier:
 
         Labels that are not predicted are left out; a general paragraph gives ``{}``.
         """
+        labels = self.predict([(text, context)])[0]
+        if self.portable is not None:
+            return self.portable.explain(text, context, labels, top)
         fitted = self.model.estimator_
         features = fitted.named_steps["features"]
         ovr = fitted.named_steps["clf"]
@@ -221,7 +267,7 @@ class Classifier:
         row = features.transform(tokens).tocsr()
         names = [_display_name(name) for name in features.get_feature_names_out()]
         out: dict[str, list[tuple[str, float]]] = {}
-        for label in self.predict([(text, context)])[0]:
+        for label in labels:
             coef = _coefficients(ovr.estimators_[self.labels.index(label)])
             if coef is None:
                 out[label] = []
@@ -238,6 +284,9 @@ class Classifier:
         """Read, segment and tag one report file, as ``tgclassify tag`` does: its tagged
         paragraphs (headings and body; chrome dropped) and its summary. Raises
         :class:`~tgclassify.errors.ReportReadError` when the file cannot be read."""
+        from .results import TaggedParagraph  # noqa: PLC0415 - loading a model needs neither
+        from .tagging import tag_reports  # noqa: PLC0415
+
         paragraphs: list[TaggedParagraph] = []
         for item in tag_reports(self, [str(path)]):
             if isinstance(item, TaggedParagraph):

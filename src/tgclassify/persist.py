@@ -1,14 +1,26 @@
-"""Save and load model folders: ``model.joblib`` + ``model_card.json`` + ``README.md``.
+"""Save and load model folders.
+
+A model folder holds:
+
+* ``model.json`` and ``model.npz``: the portable form of the model and of the chrome filter
+  (:mod:`tgclassify.portable`), what loading reads. Plain JSON and arrays read with
+  ``allow_pickle=False``: loading runs no code from the folder and needs no scikit-learn.
+* ``model_card.json``: what the model is (labels, thresholds, configuration, training data,
+  figures, versions), the format version and the sha256 of every other file.
+* ``README.md``: the card for people.
+* ``model.joblib`` (optional): the fitted scikit-learn estimator, a training artifact. It is a
+  pickle (loading it runs code, and needs the scikit-learn release it was made with); it is
+  read only when :attr:`Classifier.model <tgclassify.Classifier.model>` is asked for, never to
+  tag, and a folder without it (the packaged default model) tags the same.
 
 The default model ships inside the package (``tgclassify/default_model/``, package data found
 through :mod:`importlib.resources`), so a plain ``pip install`` can tag. ``models/`` at the top
 of the repository is where ``tgclassify train`` writes models; the packaged copy is refreshed
 from ``models/default`` (see the README).
 
-A joblib file is a pickle: loading it runs code. Only load models from a source you trust.
-Loading therefore checks the card first and the file's sha256 against it, so a truncated or
-altered file is refused before it is unpickled, and it refuses a model pickled by another
-scikit-learn release (the pickle would load with silently different behaviour, or not at all).
+Loading checks the card first (its version and the portable format's), then the sha256 of
+every file the card lists and the folder holds, so a truncated or altered file is refused
+before it is read.
 
 This module knows model folders, not classifiers: :class:`~tgclassify.model.Classifier` calls
 it with a :class:`StoredModel` (so the dependency goes one way).
@@ -23,15 +35,11 @@ import platform
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from importlib import resources
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy
-import sklearn
 
 if sys.version_info >= (3, 11):
     from importlib.resources.abc import Traversable
@@ -42,14 +50,26 @@ from . import __version__
 from . import constants as C
 from ._fileio import atomic_path
 from .errors import ModelLoadError
+from .portable import (
+    FORMAT_VERSION,
+    JSON_FILE,
+    NPZ_FILE,
+    PortableChrome,
+    PortableModel,
+    read_portable,
+    write_portable,
+)
 
-__all__ = ["CARD_FILE", "DEFAULT_MODEL", "MODEL_FILE", "StoredModel", "load_model",
-           "packaged_model", "save_model", "sha256_file"]
+__all__ = ["CARD_FILE", "DEFAULT_MODEL", "MODEL_FILE", "PORTABLE_FILES", "StoredModel",
+           "load_estimator", "load_model", "packaged_model", "save_model", "sha256_file"]
 
+#: The scikit-learn estimator, pickled: a training artifact, not needed to tag.
 MODEL_FILE = "model.joblib"
 CARD_FILE = "model_card.json"
 README_FILE = "README.md"
-CARD_VERSION = 2
+#: The files loading reads, beside the card.
+PORTABLE_FILES = (JSON_FILE, NPZ_FILE)
+CARD_VERSION = 3
 PAYLOAD_FORMAT = 2
 #: The name that means the model shipped inside the package.
 DEFAULT_MODEL = "default"
@@ -58,12 +78,12 @@ RETRAIN_HINT = "retrain it with: tgclassify train --data data/labeled --out {pat
 
 @dataclass
 class StoredModel:
-    """What a model folder holds: the fitted estimator, its label codes, the chrome filter
-    and the card; ``source`` is where it was read from."""
+    """What a model folder holds for tagging: the portable model, its label codes, the
+    portable chrome filter and the card; ``source`` is where it was read from."""
 
-    model: Any
+    model: PortableModel
     labels: tuple[str, ...]
-    chrome_filter: Any
+    chrome_filter: PortableChrome | None
     card: dict[str, Any]
     source: str | None = None
 
@@ -82,10 +102,15 @@ def sha256_file(path: str | Path) -> str:
 
 
 def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415 - saving only
+
     try:
         pyvi_version = version("pyvi")
     except PackageNotFoundError:  # metadata missing in odd installs; the rest is recorded
         pyvi_version = "unknown"
+    import joblib  # noqa: PLC0415 - saving only
+    import sklearn  # noqa: PLC0415 - saving only: the release that trained the model
+
     return {
         "python": platform.python_version(),
         "scikit-learn": sklearn.__version__,
@@ -101,34 +126,58 @@ def _minor(version: str) -> str:
 
 
 def save_model(stored: StoredModel, path: str | Path, *, training: dict[str, Any] | None = None,
-               metrics: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Write ``stored`` to the folder ``path`` (created if needed) and return the card written.
-    Files are written to temporary names and renamed, so an interrupted save leaves the old
-    model intact."""
+               metrics: dict[str, Any] | None = None, estimator: Any = None,
+               chrome_estimator: Any = None) -> dict[str, Any]:
+    """Write ``stored`` to the folder ``path`` (created if needed) and return the card written:
+    the portable files, ``estimator`` (the fitted scikit-learn model, with
+    ``chrome_estimator``) pickled into ``model.joblib`` when given, the card and the README.
+    Each file is written to a temporary name and renamed, the card last, so an interrupted
+    save leaves a folder the card does not match (refused on load), never a mix that loads. A
+    ``model.joblib`` left from an earlier save without an estimator now is removed."""
+    from datetime import datetime, timezone  # noqa: PLC0415 - saving only
+
     folder = Path(path)
-    with atomic_path(folder / MODEL_FILE) as tmp_model:
-        payload = {"format": PAYLOAD_FORMAT, "model": stored.model, "labels": stored.labels,
-                   "chrome_filter": stored.chrome_filter}
-        joblib.dump(payload, tmp_model, compress=3)
-        model_sha = sha256_file(tmp_model)
-        card = dict(stored.card)
-        card.update({
-            "card_version": CARD_VERSION,
-            "name": card.get("name") or folder.name,
-            "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "labels": [{"code": lab, "name": C.LABEL_NAMES.get(lab, lab),
-                        "threshold": round(float(t), 4)}
-                       for lab, t in zip(stored.labels, stored.model.thresholds_, strict=True)],
-            "model_file": MODEL_FILE,
-            "model_sha256": model_sha,
-            "versions": _versions(),
-        })
-        if training is not None:
-            card["training"] = training
-        if metrics is not None:
-            card["metrics"] = metrics
-        _write_text(folder / CARD_FILE, json.dumps(card, ensure_ascii=False, indent=2) + "\n")
-        _write_text(folder / README_FILE, _model_readme(card))
+    folder.mkdir(parents=True, exist_ok=True)
+    files: dict[str, str] = {}
+
+    def write(target: Path, data: bytes) -> None:
+        with atomic_path(target) as tmp:
+            Path(tmp).write_bytes(data)
+            files[target.name] = sha256_file(tmp)
+
+    write_portable(folder, stored.model, stored.chrome_filter, write)
+    if estimator is not None:
+        import joblib  # noqa: PLC0415 - the training artifact only
+
+        with atomic_path(folder / MODEL_FILE) as tmp_model:
+            payload = {"format": PAYLOAD_FORMAT, "model": estimator, "labels": stored.labels,
+                       "chrome_filter": chrome_estimator}
+            joblib.dump(payload, tmp_model, compress=3)
+            files[MODEL_FILE] = sha256_file(tmp_model)
+    else:
+        (folder / MODEL_FILE).unlink(missing_ok=True)
+    card = dict(stored.card)
+    for old in ("model_file", "model_sha256"):  # card version 2
+        card.pop(old, None)
+    card.update({
+        "card_version": CARD_VERSION,
+        "portable_format": FORMAT_VERSION,
+        "name": card.get("name") or folder.name,
+        # when the model was trained: a model saved again (exported, copied) keeps its date
+        "created": card.get("created") or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "labels": [{"code": lab, "name": C.LABEL_NAMES.get(lab, lab),
+                    "threshold": round(float(t), 4)}
+                   for lab, t in zip(stored.labels, stored.model.thresholds, strict=True)],
+        "files": dict(sorted(files.items())),
+        "training_artifacts": [MODEL_FILE] if MODEL_FILE in files else [],
+        "versions": _versions(),
+    })
+    if training is not None:
+        card["training"] = training
+    if metrics is not None:
+        card["metrics"] = metrics
+    _write_text(folder / README_FILE, _model_readme(card))
+    _write_text(folder / CARD_FILE, json.dumps(card, ensure_ascii=False, indent=2) + "\n")
     return card
 
 
@@ -144,9 +193,10 @@ def _model_readme(card: dict[str, Any]) -> str:
         f"# tgclassify model `{card['name']}`", "",
         "Tags paragraphs of Vietnamese tuyên giáo work reports with ten domain labels.",
         "Load it with `Classifier.load(\"<this folder>\")` or `tgclassify tag --model <folder>`.", "",
-        "**Security:** `model.joblib` is a pickle and runs code when loaded. Use only model",
-        "folders from a trusted source; tgclassify checks the file's sha256 against",
-        "`model_card.json` before loading it.", "",
+        "Tagging reads `model.json` and `model.npz` (plain JSON and arrays: no code runs, no",
+        "scikit-learn needed), after checking the sha256 of every file against `model_card.json`.",
+        "`model.joblib`, when present, is the fitted scikit-learn estimator, a training artifact:",
+        "it is a pickle and runs code when loaded, so use it only from a trusted source.", "",
         f"- created: {card['created']}",
         f"- training data: {card.get('training', {}).get('paragraphs', '?')} paragraphs in "
         f"{card.get('training', {}).get('reports', '?')} reports, sha256 "
@@ -171,7 +221,7 @@ def _model_readme(card: dict[str, Any]) -> str:
 
 def load_model(model: str | Path | None = None) -> StoredModel:
     """Load and check a model: None or ``"default"`` is the packaged default model, anything
-    else a model folder (or its ``model.joblib``). See the module docstring for the checks."""
+    else a model folder (or a file in it). See the module docstring for the checks."""
     if model is None or (isinstance(model, str) and model == DEFAULT_MODEL):
         with _files_of(packaged_model()) as folder:
             stored = _load_folder(folder, "tgclassify's packaged default model",
@@ -179,7 +229,7 @@ def load_model(model: str | Path | None = None) -> StoredModel:
         stored.source = DEFAULT_MODEL
         return stored
     folder = Path(model)
-    if folder.is_file() and folder.name == MODEL_FILE:
+    if folder.is_file() and folder.name in (MODEL_FILE, CARD_FILE, *PORTABLE_FILES):
         folder = folder.parent
     stored = _load_folder(folder, str(folder), "")
     stored.source = str(folder)
@@ -195,12 +245,11 @@ def _files_of(package_folder: Traversable) -> Iterator[Path]:
         return
     with contextlib.ExitStack() as stack:  # pragma: no cover - zipped installs only
         paths = [stack.enter_context(resources.as_file(package_folder / name))
-                 for name in (CARD_FILE, MODEL_FILE)]
+                 for name in (CARD_FILE, *PORTABLE_FILES)]
         yield paths[0].parent
 
 
-def _load_folder(folder: Path, name: str, fix: str) -> StoredModel:
-    hint = f"{fix} {RETRAIN_HINT.format(path=folder)}".strip()
+def _read_card(folder: Path, name: str, hint: str) -> dict[str, Any]:
     if not folder.is_dir():
         raise ModelLoadError(f"model folder not found: {name}; {hint}")
     card_path = folder / CARD_FILE
@@ -208,26 +257,84 @@ def _load_folder(folder: Path, name: str, fix: str) -> StoredModel:
         raise ModelLoadError(f"{name}: no {CARD_FILE}, so the model cannot be checked; {hint}")
     try:
         card = json.loads(card_path.read_text(encoding="utf-8"))
-        labels = tuple(entry["code"] for entry in card["labels"])
-        expected_sha = card["model_sha256"]
-        trained_with = card["versions"]["scikit-learn"]
+        if not isinstance(card, dict):
+            raise TypeError("not a JSON object")
+        version_of_card = card.get("card_version")
+        if version_of_card != CARD_VERSION:
+            raise ModelLoadError(
+                f"{name}: a model of an older tgclassify (card version {version_of_card}, this "
+                f"one reads {CARD_VERSION}); {hint}")
+        if card.get("portable_format") != FORMAT_VERSION:
+            raise ModelLoadError(
+                f"{name}: model files of format {card.get('portable_format')}, this tgclassify "
+                f"reads format {FORMAT_VERSION}; {hint}")
+        files = card["files"]
+        artifacts = set(card.get("training_artifacts", []))
+        if not all(isinstance(entry["code"], str) for entry in card["labels"]):
+            raise TypeError("a label code is not a string")
+        if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+            raise TypeError("files is not a mapping of names to sha256")
+    except ModelLoadError:
+        raise
     except (ValueError, KeyError, TypeError) as exc:
         raise ModelLoadError(f"{card_path}: unreadable model card ({exc}); {hint}") from exc
-    model_path = folder / card.get("model_file", MODEL_FILE)
-    if not model_path.is_file():
-        raise ModelLoadError(f"{name}: {model_path.name} is missing; {hint}")
-    actual_sha = sha256_file(model_path)
-    if actual_sha != expected_sha:
+    missing = [f for f in PORTABLE_FILES if f not in files]
+    if missing:
+        raise ModelLoadError(f"{card_path}: the card lists no {', '.join(missing)}; {hint}")
+    for file_name, expected in files.items():
+        path = folder / file_name
+        if Path(file_name).name != file_name:
+            raise ModelLoadError(f"{card_path}: a file outside the folder ({file_name}); {hint}")
+        if not path.is_file():
+            if file_name in artifacts:
+                continue  # a training artifact: not needed to tag
+            raise ModelLoadError(f"{name}: {file_name} is missing; {hint}")
+        actual = sha256_file(path)
+        if actual != expected:
+            raise ModelLoadError(
+                f"{path}: checksum mismatch (the file is damaged or was replaced; card says "
+                f"{expected[:12]}…, file is {actual[:12]}…). Refusing to load it; {hint}")
+    return card
+
+
+def _load_folder(folder: Path, name: str, fix: str) -> StoredModel:
+    hint = f"{fix} {RETRAIN_HINT.format(path=folder)}".strip()
+    card = _read_card(folder, name, hint)
+    labels = tuple(entry["code"] for entry in card["labels"])
+    try:
+        model, chrome = read_portable(folder)
+    except (ValueError, KeyError, TypeError, OSError) as exc:
+        raise ModelLoadError(f"{name}: the model files cannot be read ({type(exc).__name__}: "
+                             f"{exc}); {hint}") from exc
+    if model.labels != labels:
+        raise ModelLoadError(f"{name}: the card's labels differ from the model's; {hint}")
+    return StoredModel(model, labels, chrome, card)
+
+
+def load_estimator(model: str | Path, card: dict[str, Any] | None = None) -> Any:
+    """The fitted scikit-learn estimator of a model folder (``model.joblib``, a training
+    artifact): checked against the card, refused when pickled by another scikit-learn release.
+    Imports scikit-learn. Raises :class:`~tgclassify.errors.ModelLoadError`."""
+    if str(model) == DEFAULT_MODEL:
+        with _files_of(packaged_model()) as folder:
+            return load_estimator(folder, card)
+    folder = Path(model)
+    hint = RETRAIN_HINT.format(path=folder)
+    card = _read_card(folder, str(folder), hint)
+    model_path = folder / MODEL_FILE
+    if MODEL_FILE not in card["files"] or not model_path.is_file():
         raise ModelLoadError(
-            f"{model_path}: checksum mismatch (the file is damaged or was replaced; card says "
-            f"{expected_sha[:12]}…, file is {actual_sha[:12]}…). Refusing to unpickle it; {hint}")
+            f"{folder}: holds no scikit-learn estimator ({MODEL_FILE}, a training artifact); "
+            f"it tags, explains and evaluates without it. To get the estimator, {hint}")
+    import joblib  # noqa: PLC0415 - the training artifact only
+    import sklearn  # noqa: PLC0415
+
+    trained_with = str(card.get("versions", {}).get("scikit-learn", "?"))
     if _minor(sklearn.__version__) != _minor(trained_with):
         raise ModelLoadError(
-            f"{name}: trained with scikit-learn {trained_with}, this is {sklearn.__version__}; "
-            f"install scikit-learn=={trained_with} or {hint}")
-    if card.get("card_version") != CARD_VERSION:
-        raise ModelLoadError(f"{name}: a model of an older tgclassify (card version "
-                             f"{card.get('card_version')}, this one reads {CARD_VERSION}); {hint}")
+            f"{folder}: {MODEL_FILE} was pickled by scikit-learn {trained_with}, this is "
+            f"{sklearn.__version__}; install scikit-learn=={trained_with} to read it (tagging "
+            f"does not need it), or {hint}")
     try:
         payload = joblib.load(model_path)
     except Exception as exc:  # unpickling errors come in every type
@@ -235,6 +342,4 @@ def _load_folder(folder: Path, name: str, fix: str) -> StoredModel:
                              f"{hint}") from exc
     if not isinstance(payload, dict) or payload.get("format") != PAYLOAD_FORMAT:
         raise ModelLoadError(f"{model_path}: not a tgclassify model of this version; {hint}")
-    if tuple(payload["labels"]) != labels:
-        raise ModelLoadError(f"{name}: the card's labels differ from the model's; {hint}")
-    return StoredModel(payload["model"], labels, payload.get("chrome_filter"), card)
+    return payload["model"]

@@ -128,11 +128,15 @@ class Tokenizer:
 
     def paragraph(self, text: str, *, syllables: bool) -> tuple[str, str]:
         """(joined word tokens, joined syllables) of a paragraph; syllables empty unless asked."""
+        words, sylls = self.paragraph_tokens(text, syllables=syllables)
+        return join_tokens(words), join_tokens(sylls)
+
+    def paragraph_tokens(self, text: str, *, syllables: bool) -> tuple[list[str], list[str]]:
+        """:meth:`paragraph` as lists of tokens (what the portable model reads, unjoined)."""
         if syllables:
-            words, sylls = tokenize_words_and_syllables(text)
-            return join_tokens(words), join_tokens(sylls)
+            return tokenize_words_and_syllables(text)
         split = tokenize if self.words else tokenize_syllables
-        return join_tokens(split(text)), ""
+        return split(text), []
 
     def context(self, context: str) -> str:
         """Joined tokens of a section context (the heading path above a paragraph)."""

@@ -19,11 +19,12 @@ import numpy as np
 from sklearn.base import clone
 
 from . import constants as C
-from .chrome import train_chrome_filter
+from .chrome import ChromeFilter, train_chrome_filter
 from .corpus import Corpus, load_corpus
 from .errors import DataFormatError, ModelLoadError
 from .evaluate import EvalResult, Progress, adapt_config, evaluate_config, plan_folds, tokenize
 from .model import Classifier, ModelConfig, build_estimator
+from .portable import PortableChrome
 
 __all__ = ["TrainResult", "train_classifier", "training_summary"]
 
@@ -92,7 +93,7 @@ def train_classifier(data: str | Path | Corpus, *, config: ModelConfig | None = 
     card: dict[str, Any] = {"name": name, "config": config.to_dict(), "seed": seed}
     if notes:
         card["notes"] = notes
-    chrome_filter = None
+    chrome_filter: ChromeFilter | PortableChrome | None = None
     if corpus.noise:
         progress(f"chrome filter on {len(corpus.noise):,} noise lines")
         chrome_filter, card["chrome_filter"] = train_chrome_filter(

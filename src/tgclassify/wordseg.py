@@ -124,6 +124,15 @@ def pyvi_dir() -> Path:
 
 
 def _pyvi_version() -> str:
+    # the installed distribution's own metadata file, read directly: importing
+    # importlib.metadata and scanning sys.path costs 10-70 ms of every cold start
+    with contextlib.suppress(OSError, StopIteration, ValueError):
+        found = list(pyvi_dir().parent.glob("pyvi-*.dist-info/METADATA"))
+        if len(found) == 1:
+            with open(found[0], encoding="utf-8") as fh:
+                lines = iter(fh.readline, "")
+                return next(line for line in lines if line.startswith("Version:")).split(
+                    ":", 1)[1].strip()
     from importlib import metadata  # noqa: PLC0415 - 10-70 ms to import, needed once
 
     try:
