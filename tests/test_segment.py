@@ -166,7 +166,6 @@ def test_the_title_stays_the_root_of_the_context():
     paragraphs = segment_report("\n".join(text for _, text in rows))
     assert [p.context for p in paragraphs] == [" / ".join(c) for c in contexts]
     assert paragraphs[5].heading == "II. NỘI DUNG"
-    assert paragraphs[4].heading is None
 
 
 def test_a_numbered_first_heading_is_not_a_title():

@@ -590,9 +590,10 @@ def iter_paragraphs(lines: Iterable[str], *,
                 kind, level = "noise", None
             else:
                 related = False
-            above = (level or 3) if kind == "heading" else None
-            path = stack.path(above)
+            path = stack.path()
             heading = HEADING_SEPARATOR.join(path) if path else None
+            # the model's context of a heading holds what is above it, not the section it closes
+            above = (level or 3) if kind == "heading" else None
             yield Paragraph(index, text, kind, heading, path, stack.context(above))
             if kind == "heading":
                 stack.push(level or 3, text)
