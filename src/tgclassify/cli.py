@@ -108,7 +108,8 @@ def cmd_tag(args: argparse.Namespace) -> int:
     failed = 0
     with _Output(args.output) as out:
         renderer = make_renderer(args.format, out)
-        for item in tag_reports(clf, sources, n_jobs=n_jobs, on_progress=progress):
+        for item in tag_reports(clf, sources, n_jobs=n_jobs, on_progress=progress,
+                                timeout=args.timeout or None):
             if isinstance(item, ReportSummary):
                 if item.error is not None:
                     failed += 1
@@ -297,6 +298,16 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {text!r}")
+    return value
+
+
 # --- parser --------------------------------------------------------------------------------------
 
 
@@ -318,6 +329,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("-j", "--n-jobs", type=int, default=1,
                    help="worker processes (0 = one per core); output order is unchanged")
     t.add_argument("-q", "--quiet", action="store_true", help="no progress or warnings")
+    t.add_argument("--timeout", type=_seconds, default=C.TAG_TIMEOUT_S, metavar="SECONDS",
+                   help="time budget per file, reading and tagging: a file over it gets an "
+                   f"error record and the others go on (default {C.TAG_TIMEOUT_S:g}; 0 = none)")
     t.set_defaults(func=cmd_tag)
 
     tr = sub.add_parser("train", help="train a model folder from labeled paragraphs")

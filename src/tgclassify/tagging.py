@@ -21,14 +21,16 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
 from . import constants as C
+from ._budget import within_budget
 from .errors import ReportReadError, TgclassifyError
-from .readers import ReportSource, open_report, open_stdin
+from .readers import ReadLimits, ReportSource, open_report, open_stdin
 from .results import ReportSummary, TaggedParagraph
 from .segment import Paragraph, iter_paragraphs
 
@@ -94,7 +96,8 @@ class _Coverage:
 
 def expand_inputs(paths: Iterable[str], *, recursive: bool = False) -> Iterator[str]:
     """Files to tag, in the order given; a folder contributes its files sorted by name
-    (hidden files skipped), its subfolders only with ``recursive``."""
+    (hidden files skipped), its subfolders only with ``recursive`` (links to folders are not
+    followed, so a link loop cannot recurse)."""
     for raw in paths:
         if raw == STDIN:
             yield STDIN
@@ -104,7 +107,9 @@ def expand_inputs(paths: Iterable[str], *, recursive: bool = False) -> Iterator[
             pattern = p.rglob("*") if recursive else p.glob("*")
             for f in sorted(pattern):
                 rel = f.relative_to(p).parts
-                if f.is_file() and not any(part.startswith(".") for part in rel):
+                # not only regular files: a FIFO, a socket or a broken link or link loop
+                # gets an error record rather than vanishing from the run
+                if not f.is_dir() and not any(part.startswith(".") for part in rel):
                     yield str(f)
         else:
             yield str(p)
@@ -127,35 +132,77 @@ class _End:
     error: str | None = None
 
 
-def _open(source: str, stdin_reader: Callable[[], ReportSource] | None) -> ReportSource:
+def _open(source: str, stdin_reader: Callable[[], ReportSource] | None,
+          limits: ReadLimits | None = None) -> ReportSource:
     if source == STDIN:
         return (stdin_reader or open_stdin)()
-    return open_report(source)
+    return open_report(source, limits=limits)
 
 
 def _units(sources: Iterable[str], stdin_reader: Callable[[], ReportSource] | None = None,
-           noise_filter: Callable[[list[str]], list[bool]] | None = None
+           noise_filter: Callable[[list[str]], list[bool]] | None = None,
+           timeout: float | None = None, limits: ReadLimits | None = None
            ) -> Iterator[_Batch | _End]:
-    for file_no, source in enumerate(sources):
-        try:
-            opened = _open(source, stdin_reader)
-            batch: list[Paragraph] = []
-            non_noise = 0
-            for para in iter_paragraphs(opened.lines(), noise_filter=noise_filter):
-                batch.append(para)
-                non_noise += para.kind != "noise"
-                if non_noise >= C.PREDICT_BATCH:
-                    yield _Batch(file_no, source, batch)
-                    batch, non_noise = [], 0
-            if batch:
+    if not timeout:
+        for file_no, source in enumerate(sources):
+            yield from _file_units(file_no, source, stdin_reader, noise_filter, limits)
+        return
+    # read and segmented in a child process that is stopped when a file's time is up; the
+    # time the caller spends tagging a file's batches counts too
+    files = list(sources)
+    if STDIN in files:  # a child process has no standard input: read it here, first
+        stdin_reader = _preread_stdin(stdin_reader)
+    produce = partial(_files_from, files, stdin_reader, noise_filter, limits)
+    yield from within_budget(produce, len(files), timeout, file_of=lambda u: u.file_no,
+                             ends_file=lambda u: isinstance(u, _End),
+                             failed=lambda n, exc: _End(n, files[n], [], str(exc)))
+
+
+def _files_from(files: list[str], stdin_reader: Callable[[], ReportSource] | None,
+                noise_filter: Callable[[list[str]], list[bool]] | None,
+                limits: ReadLimits | None, start: int) -> Iterator[_Batch | _End]:
+    for file_no in range(start, len(files)):
+        yield from _file_units(file_no, files[file_no], stdin_reader, noise_filter, limits)
+
+
+def _preread_stdin(stdin_reader: Callable[[], ReportSource] | None
+                   ) -> Callable[[], ReportSource]:
+    try:
+        opened = _open(STDIN, stdin_reader)
+    except TgclassifyError as exc:
+        error = exc
+
+        def fail() -> ReportSource:
+            raise error
+
+        return fail
+    return lambda: opened
+
+
+def _file_units(file_no: int, source: str, stdin_reader: Callable[[], ReportSource] | None,
+                noise_filter: Callable[[list[str]], list[bool]] | None,
+                limits: ReadLimits | None) -> Iterator[_Batch | _End]:
+    try:
+        opened = _open(source, stdin_reader, limits)
+        batch: list[Paragraph] = []
+        non_noise = 0
+        for para in iter_paragraphs(opened.lines(), noise_filter=noise_filter):
+            batch.append(para)
+            non_noise += para.kind != "noise"
+            if non_noise >= C.PREDICT_BATCH:
                 yield _Batch(file_no, source, batch)
-            yield _End(file_no, source, opened.warnings)
-        except ReportReadError as exc:
-            yield _End(file_no, source, [], exc.reason)
-        except TgclassifyError as exc:
-            yield _End(file_no, source, [], str(exc))
-        except (OSError, MemoryError) as exc:
-            yield _End(file_no, source, [], f"{type(exc).__name__}: {exc}")
+                batch, non_noise = [], 0
+        if batch:
+            yield _Batch(file_no, source, batch)
+        yield _End(file_no, source, opened.warnings)
+    except ReportReadError as exc:
+        yield _End(file_no, source, [], exc.reason)
+    except TgclassifyError as exc:
+        yield _End(file_no, source, [], str(exc))
+    except MemoryError:
+        yield _End(file_no, source, [], "out of memory while reading this file")
+    except OSError as exc:
+        yield _End(file_no, source, [], f"{type(exc).__name__}: {exc}")
 
 
 # --- prediction ---------------------------------------------------------------------------------
@@ -207,7 +254,8 @@ def default_start_method() -> str:
 def tag_reports(clf: Tagger, sources: Iterable[str], *, n_jobs: int = 1,
                 start_method: str | None = None,
                 stdin_reader: Callable[[], ReportSource] | None = None,
-                on_progress: Callable[[int, str, int], None] | None = None
+                on_progress: Callable[[int, str, int], None] | None = None,
+                timeout: float | None = None, limits: ReadLimits | None = None
                 ) -> Iterator[TaggedParagraph | ReportSummary]:
     """Tag every source (file path or ``"-"``); yield paragraphs then each report's summary.
 
@@ -216,8 +264,14 @@ def tag_reports(clf: Tagger, sources: Iterable[str], *, n_jobs: int = 1,
     classifier, whether or not it was ever saved. ``on_progress(file_no, source,
     paragraphs_done)`` is called after every batch of a file and when its summary is emitted
     (progress bars; a long single file moves the bar too).
+
+    ``timeout`` (seconds; None or 0 for none) is each file's time budget, reading and tagging:
+    a file over it gets a summary with ``error`` set and the batch goes on (on Linux the file
+    is read in a child process that is killed then; see :mod:`tgclassify._budget`). The CLI's
+    default is ``constants.TAG_TIMEOUT_S``. ``limits`` overrides the readers' default
+    :class:`~tgclassify.readers.ReadLimits`.
     """
-    units = _units(sources, stdin_reader, clf.chrome_filter)
+    units = _units(sources, stdin_reader, clf.chrome_filter, timeout, limits)
     if n_jobs <= 1:
         results: Iterator[tuple[_Batch | _End, list[TaggedParagraph | None] | None]] = (
             (u, _tag_batch(clf, u) if isinstance(u, _Batch) else None) for u in units)
