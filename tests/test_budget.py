@@ -92,6 +92,8 @@ def _slow_doc(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
 
 
 def _gone(pid_file: Path) -> bool:
+    if not pid_file.exists():
+        return True  # stopped before the converter started: nothing left behind
     pid = int(pid_file.read_text())
     for _ in range(50):
         try:
