@@ -144,3 +144,49 @@ def test_limits_default_follow_the_constants(monkeypatch):
     monkeypatch.setattr(C, "PDF_MAX_PAGES", 7)
     assert ReadLimits.default().pdf_max_pages == 7
     assert open_report.__kwdefaults__ == {"limits": None}
+
+
+def test_a_line_without_breaks_past_its_limit_is_refused_early(tmp_path):
+    one_line = tmp_path / "dump.txt"
+    one_line.write_text("Tuyên truyền nghị quyết. " * 20_000, encoding="utf-8")  # 500k chars
+    limits = ReadLimits.default().replace(max_line_chars=100_000)
+    with pytest.raises(ReportReadError, match=r"line length is 1\d\d,\d{3} characters or more, "
+                                              r"limit 100,000 characters.*max_line_chars"):
+        read_report(one_line, limits=limits)
+    # under the limit, the same line is cut into paragraphs as before
+    assert len(read_report(one_line).splitlines()) == 25
+    from tgclassify import constants as C
+
+    assert ReadLimits.default().max_line_chars == C.MAX_LINE_CHARS
+
+
+def test_pipes_links_and_loops_are_refused_not_read(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(ReportReadError, match="not a regular file: a named pipe"):
+        open_report(fifo)  # would block forever if opened
+    loop_a, loop_b = tmp_path / "a.txt", tmp_path / "b.txt"
+    loop_a.symlink_to(loop_b)
+    loop_b.symlink_to(loop_a)
+    with pytest.raises(ReportReadError, match="broken symbolic link, or a loop of links"):
+        open_report(loop_a)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "up").symlink_to(tmp_path)  # a folder loop: not followed
+    (tmp_path / "sub" / "ok.txt").write_text("Báo cáo công tác tuyên giáo.", encoding="utf-8")
+    from tgclassify.tagging import expand_inputs
+
+    found = [Path(p).relative_to(tmp_path).as_posix() for p in expand_inputs([str(tmp_path)],
+                                                                            recursive=True)]
+    assert found == ["a.txt", "b.txt", "pipe.txt", "sub/ok.txt"]
+
+
+def test_lone_surrogates_are_dropped_by_the_line_cleaner():
+    from tgclassify.normalize import clean_line, normalize_text
+    from tgclassify.segment import segment_report
+
+    assert clean_line("Tuyên\udf00 truyền\ud834") == "Tuyên truyền"
+    assert normalize_text("Thành uỷ\udc80") == "Thành ủy"
+    assert [p.text for p in segment_report("Câu\udf00 có ký tự hỏng ở giữa dòng văn bản này.")] \
+        == ["Câu\udf00 có ký tự hỏng ở giữa dòng văn bản này."]

@@ -268,7 +268,8 @@ def cmd_tag(args: argparse.Namespace) -> int:
             out.write("\ufeff")
         renderer = make_renderer(args.format, out)
         for item in tag_reports(clf, sources, n_jobs=n_jobs, on_progress=progress,
-                                client=client, send_files=args.send_files):
+                                client=client, send_files=args.send_files,
+                                timeout=args.timeout or None):
             if isinstance(item, ReportSummary):
                 if item.error is not None:
                     failed += 1
@@ -717,6 +718,16 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {text!r}")
+    return value
+
+
 # --- parser --------------------------------------------------------------------------------------
 
 
@@ -764,6 +775,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "unchanged")
     t.add_argument("--send-files", action="store_true", help="with --scheduler: send the "
                    "files' bytes to the workers (default: workers open the same paths)")
+    t.add_argument("--timeout", type=_seconds, default=C.TAG_TIMEOUT_S, metavar="SECONDS",
+                   help="time budget per file, reading and tagging: a file over it gets an "
+                   f"error record and the others go on (default {C.TAG_TIMEOUT_S:g}; 0 = none)")
     t.set_defaults(func=cmd_tag)
 
     sv = sub.add_parser("serve", help="a local web page: drop report files, get the HTML report")

@@ -170,8 +170,10 @@ MAX_XML_DEPTH = 200
 PDF_MAX_PAGES = 3_000
 
 #: Bytes the compressed streams of a PDF inflate to in all (content, fonts, object streams).
-#: A 300-page report with embedded fonts inflates to under 100 MB.
-PDF_MAX_INFLATED_BYTES = 1024 * 1024 * 1024
+#: A 300-page report with embedded fonts inflates to under 100 MB. PDFium holds a page's content
+#: stream inflated, so this is also about the most memory a PDF can take: 256 MB keeps a batch
+#: under 500 MB with the model loaded (it was 1 GB, which let an 800 MB content stream through).
+PDF_MAX_INFLATED_BYTES = 256 * 1024 * 1024
 
 #: Size of an HTML page. A saved article page, even with inline images, is under 10 MB.
 HTML_MAX_BYTES = 64 * 1024 * 1024
@@ -242,7 +244,8 @@ CLUSTER_KILLED_RESUBMITS = 1
 #: is under 5 MB). A larger text file, which the readers would stream, is tagged on the client
 #: rather than sent whole through the scheduler's network.
 SEND_FILE_MAX_BYTES = MAX_DOCUMENT_BYTES
-# === outputs, messages and the local web page (issue 16) =============================
+# === outputs, messages and the local web page (issue 16) ======================
+
 
 
 #: A body paragraph is listed under "check these" only when its least certain decision lies
@@ -322,3 +325,26 @@ ISSUES_TOP = 50
 #: (a few 1e-16), so 1e-9 leaves a wide margin and still catches any real change of the method.
 EXPORT_TOLERANCE = 1e-9
 # --- end of portable model form -------------------------------------------------------------
+# === hostile input: time per file, line length (tagging.py, _budget.py, readers/) ===============
+
+#: Seconds one file may take, reading and tagging, in ``tgclassify tag`` (``--timeout``). A
+#: real report takes under 5 s (a 300-page PDF about 5 s); the 100k-paragraph throughput file
+#: about 120 s at one process. A file over this is stuck (a pathological PDF or web page) or
+#: not a report, and must not stall a folder of thousands. 0 on the command line: no budget.
+TAG_TIMEOUT_S = 300.0
+
+#: Seconds a file's reader process has, once its budget is spent, to stop cleanly on SIGTERM
+#: (kill the LibreOffice it started, remove its temporary files) before it gets SIGKILL.
+BUDGET_KILL_GRACE_S = 2.0
+
+#: Address space the process reading a file may add to what it inherits from the tagging process
+#: (Linux, with a time budget): a backstop for a bomb no reader limit catches (a PDF stream in a
+#: filter chain the inflate check cannot follow). A real report needs tens of MB; past this the
+#: reader dies alone and its file gets an "out of memory" error record.
+READER_MAX_EXTRA_MEMORY = 1024 * 1024 * 1024
+
+#: Characters without a line break in a text file (a whole line, before it is cut into
+#: paragraphs of MAX_PARAGRAPH_CHARS). A whole 300-page report pasted as one line is about
+#: 600k characters; a 50 MB line is a dump or a binary, and tagging it would take minutes.
+MAX_LINE_CHARS = 2_000_000
+# === end of hostile input ========================================================================

@@ -196,6 +196,9 @@ def _format_char_class() -> str:
     parts = [
         re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in ranges
     ]
+    # lone surrogates (category Cs) are no text either: a PDF's broken UTF-16 text layer
+    # gives them, and they cannot even be encoded as UTF-8 (found by benchmarks/fuzz.py)
+    parts.append("\ud800-\udfff")
     return "[" + "".join(parts) + "]"
 
 
@@ -233,9 +236,9 @@ def clean_text(text: str) -> str:
     """The light cleaning every text gets, readers and normalization alike.
 
     Invisible format characters out (Unicode category Cf: zero-width spaces and joiners, BOM,
-    bidi controls, soft hyphens), NFC, every odd space and tab turned into one plain space,
-    paragraph breaks (``\\r\\n``, ``\\r``, U+2029) turned into ``\\n``, trailing spaces of each
-    line stripped. Spelling is left as written.
+    bidi controls, soft hyphens) and lone surrogates (broken UTF-16), NFC, every odd space and
+    tab turned into one plain space, paragraph breaks (``\\r\\n``, ``\\r``, U+2029) turned into
+    ``\\n``, trailing spaces of each line stripped. Spelling is left as written.
 
     >>> clean_text("Tuyên\\u200b  truyền\\u00a0miệng \\r\\nnăm")
     'Tuyên truyền miệng\\nnăm'

@@ -482,7 +482,7 @@ def _distinct_blocks(lines: Iterable[str], size: int) -> Iterator[list[_Item]]:
         text = raw.strip()
         if not text:
             continue
-        digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
         if digest in seen:
             continue
         seen.add(digest)

@@ -23,14 +23,16 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
 from . import constants as C
+from ._budget import within_budget
 from .errors import ReportReadError, TgclassifyError
-from .readers import ReportSource, open_report, open_stdin
+from .readers import ReadLimits, ReportSource, open_report, open_stdin
 from .results import ReportSummary, TaggedParagraph
 from .segment import Paragraph, iter_paragraphs
 
@@ -105,7 +107,8 @@ class _Coverage:
 
 def expand_inputs(paths: Iterable[str], *, recursive: bool = False) -> Iterator[str]:
     """Files to tag, in the order given; a folder contributes its files sorted by name
-    (hidden files skipped), its subfolders only with ``recursive``."""
+    (hidden files skipped), its subfolders only with ``recursive`` (links to folders are not
+    followed, so a link loop cannot recurse)."""
     for raw in paths:
         if raw == STDIN:
             yield STDIN
@@ -115,7 +118,9 @@ def expand_inputs(paths: Iterable[str], *, recursive: bool = False) -> Iterator[
             pattern = p.rglob("*") if recursive else p.glob("*")
             for f in sorted(pattern):
                 rel = f.relative_to(p).parts
-                if f.is_file() and not any(part.startswith(".") for part in rel):
+                # not only regular files: a FIFO, a socket or a broken link or link loop
+                # gets an error record rather than vanishing from the run
+                if not f.is_dir() and not any(part.startswith(".") for part in rel):
                     yield str(f)
         else:
             yield str(p)
@@ -138,35 +143,77 @@ class _End:
     error: str | None = None
 
 
-def _open(source: str, stdin_reader: Callable[[], ReportSource] | None) -> ReportSource:
+def _open(source: str, stdin_reader: Callable[[], ReportSource] | None,
+          limits: ReadLimits | None = None) -> ReportSource:
     if source == STDIN:
         return (stdin_reader or open_stdin)()
-    return open_report(source)
+    return open_report(source, limits=limits)
 
 
 def _units(sources: Iterable[str], stdin_reader: Callable[[], ReportSource] | None = None,
-           noise_filter: Callable[[list[str]], list[bool]] | None = None
+           noise_filter: Callable[[list[str]], list[bool]] | None = None,
+           timeout: float | None = None, limits: ReadLimits | None = None
            ) -> Iterator[_Batch | _End]:
-    for file_no, source in enumerate(sources):
-        try:
-            opened = _open(source, stdin_reader)
-            batch: list[Paragraph] = []
-            non_noise = 0
-            for para in iter_paragraphs(opened.lines(), noise_filter=noise_filter):
-                batch.append(para)
-                non_noise += para.kind != "noise"
-                if non_noise >= C.PREDICT_BATCH:
-                    yield _Batch(file_no, source, batch)
-                    batch, non_noise = [], 0
-            if batch:
+    if not timeout:
+        for file_no, source in enumerate(sources):
+            yield from _file_units(file_no, source, stdin_reader, noise_filter, limits)
+        return
+    # read and segmented in a child process that is stopped when a file's time is up; the
+    # time the caller spends tagging a file's batches counts too
+    files = list(sources)
+    if STDIN in files:  # a child process has no standard input: read it here, first
+        stdin_reader = _preread_stdin(stdin_reader)
+    produce = partial(_files_from, files, stdin_reader, noise_filter, limits)
+    yield from within_budget(produce, len(files), timeout, file_of=lambda u: u.file_no,
+                             ends_file=lambda u: isinstance(u, _End),
+                             failed=lambda n, exc: _End(n, files[n], [], str(exc)))
+
+
+def _files_from(files: list[str], stdin_reader: Callable[[], ReportSource] | None,
+                noise_filter: Callable[[list[str]], list[bool]] | None,
+                limits: ReadLimits | None, start: int) -> Iterator[_Batch | _End]:
+    for file_no in range(start, len(files)):
+        yield from _file_units(file_no, files[file_no], stdin_reader, noise_filter, limits)
+
+
+def _preread_stdin(stdin_reader: Callable[[], ReportSource] | None
+                   ) -> Callable[[], ReportSource]:
+    try:
+        opened = _open(STDIN, stdin_reader)
+    except TgclassifyError as exc:
+        error = exc
+
+        def fail() -> ReportSource:
+            raise error
+
+        return fail
+    return lambda: opened
+
+
+def _file_units(file_no: int, source: str, stdin_reader: Callable[[], ReportSource] | None,
+                noise_filter: Callable[[list[str]], list[bool]] | None,
+                limits: ReadLimits | None) -> Iterator[_Batch | _End]:
+    try:
+        opened = _open(source, stdin_reader, limits)
+        batch: list[Paragraph] = []
+        non_noise = 0
+        for para in iter_paragraphs(opened.lines(), noise_filter=noise_filter):
+            batch.append(para)
+            non_noise += para.kind != "noise"
+            if non_noise >= C.PREDICT_BATCH:
                 yield _Batch(file_no, source, batch)
-            yield _End(file_no, source, opened.warnings)
-        except ReportReadError as exc:
-            yield _End(file_no, source, [], exc.reason)
-        except TgclassifyError as exc:
-            yield _End(file_no, source, [], str(exc))
-        except (OSError, MemoryError) as exc:
-            yield _End(file_no, source, [], f"{type(exc).__name__}: {exc}")
+                batch, non_noise = [], 0
+        if batch:
+            yield _Batch(file_no, source, batch)
+        yield _End(file_no, source, opened.warnings)
+    except ReportReadError as exc:
+        yield _End(file_no, source, [], exc.reason)
+    except TgclassifyError as exc:
+        yield _End(file_no, source, [], str(exc))
+    except MemoryError:
+        yield _End(file_no, source, [], "out of memory while reading this file")
+    except OSError as exc:
+        yield _End(file_no, source, [], f"{type(exc).__name__}: {exc}")
 
 
 # --- prediction ---------------------------------------------------------------------------------
@@ -222,7 +269,8 @@ def tag_reports(clf: Tagger, sources: Iterable[str | os.PathLike[str]], *, n_job
                 recursive: bool = False, start_method: str | None = None,
                 stdin_reader: Callable[[], ReportSource] | None = None,
                 on_progress: Callable[[int, str, int], None] | None = None,
-                client: Any = None, send_files: bool = False
+                client: Any = None, send_files: bool = False,
+                timeout: float | None = None, limits: ReadLimits | None = None
                 ) -> Iterator[TaggedParagraph | ReportSummary]:
     """Tag every source (file path, folder or ``"-"``); yield paragraphs then each report's
     summary. A folder stands for its files sorted by name (see :func:`expand_inputs`; its
@@ -238,6 +286,13 @@ def tag_reports(clf: Tagger, sources: Iterable[str | os.PathLike[str]], *, n_job
     and ``start_method`` are then unused): same records, same order; files are opened on the
     workers by absolute path (a shared filesystem), or sent as bytes with ``send_files``. See
     :mod:`tgclassify._distributed`; needs the ``dask`` extra, imported only here.
+
+    ``timeout`` (seconds; None or 0 for none) is each file's time budget, reading and tagging:
+    a file over it gets a summary with ``error`` set and the batch goes on (on Linux the file
+    is read in a child process that is killed then; see :mod:`tgclassify._budget`). The CLI's
+    default is ``constants.TAG_TIMEOUT_S``. ``limits`` overrides the readers' default
+    :class:`~tgclassify.readers.ReadLimits`. The time budget and ``limits`` apply to local tagging; on a cluster the workers read
+    with the default limits.
     """
     paths = expand_inputs((os.fspath(src) for src in sources), recursive=recursive)
     if client is not None:
@@ -246,7 +301,7 @@ def tag_reports(clf: Tagger, sources: Iterable[str | os.PathLike[str]], *, n_job
         yield from tag_on_cluster(clf, paths, client, send_files=send_files,
                                   stdin_reader=stdin_reader, on_progress=on_progress)
         return
-    units = _units(paths, stdin_reader, clf.chrome_filter)
+    units = _units(paths, stdin_reader, clf.chrome_filter, timeout, limits)
     if n_jobs <= 1:
         results: Iterator[tuple[_Batch | _End, list[TaggedParagraph | None] | None]] = (
             (u, _tag_batch(clf, u) if isinstance(u, _Batch) else None) for u in units)

@@ -19,6 +19,7 @@ lines for .docx and HTML alike; ``_quality`` checks extracted text for split syl
 
 from __future__ import annotations
 
+import stat
 import warnings
 from pathlib import Path
 
@@ -61,9 +62,20 @@ def open_report(path: str | Path, *, limits: ReadLimits | None = None) -> Report
     p = Path(path)
     suffix = p.suffix.lower()
     if not p.exists():
+        if p.is_symlink():
+            raise ReportReadError(p, "broken symbolic link, or a loop of links")
         raise ReportReadError(p, "no such file")
     if p.is_dir():
         raise ReportReadError(p, "is a folder (pass -r to tag a folder's files)")
+    try:
+        mode = p.stat().st_mode
+    except OSError as exc:
+        raise ReportReadError(p, f"cannot read: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(mode):
+        # reading a named pipe or a device could block forever or never end
+        what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file")
+        raise ReportReadError(p, f"not a regular file: {what}")
     if suffix not in SUPPORTED_SUFFIXES:
         raise ReportReadError(
             p, f"unsupported file type {suffix or '(none)'!r}; "

@@ -76,6 +76,7 @@ class ReadLimits:
     html_max_bytes: int = C.HTML_MAX_BYTES
     html_max_depth: int = C.MAX_XML_DEPTH
     max_paragraph_chars: int = C.MAX_PARAGRAPH_CHARS
+    max_line_chars: int = C.MAX_LINE_CHARS
     max_paragraphs: int = C.MAX_PARAGRAPHS
     libreoffice_timeout_s: float = C.LIBREOFFICE_TIMEOUT_S
 
@@ -94,14 +95,20 @@ _CONSTANT_OF = {"html_max_depth": "MAX_XML_DEPTH"}
 
 def too_big(path: Path | str, what: str, value: float, limit: float, unit: str = "") -> ReportReadError:
     """A refusal in plain words: which limit, the value found and by how much it is over."""
+    # "bytes or more": the reader stopped counting at the limit; "or more" is said of the
+    # value found only
+    more = unit.endswith(" or more")
+    unit = unit.removesuffix(" or more")
     unit_s = f" {unit}" if unit else ""
     if isinstance(limit, float) and not limit.is_integer():
         found, cap = f"{value:,.1f}", f"{limit:,.1f}"
     else:
         found, cap = f"{int(value):,}", f"{int(limit):,}"
     times = value / limit if limit else float("inf")
-    over = f"{times:.1f}× the limit" if times >= 2 else f"{value - limit:,.0f}{unit_s} over"
-    return ReportReadError(path, f"refused: {what} is {found}{unit_s}, limit {cap}{unit_s} "
+    over = (f"{times:.1f}× the limit" if times >= 2
+            else f"{value - limit:,.0f}{unit_s}{' or more' if more else ''} over")
+    return ReportReadError(path, f"refused: {what} is {found}{unit_s}{' or more' if more else ''}, "
+                                 f"limit {cap}{unit_s} "
                                  f"({over}); raise ReadLimits.{_limit_name(what)} to read it")
 
 
@@ -113,6 +120,7 @@ def _limit_name(what: str) -> str:
         "XML nesting depth": "max_xml_depth", "page count": "pdf_max_pages",
         "inflated stream size": "pdf_max_inflated_bytes", "HTML size": "html_max_bytes",
         "HTML nesting depth": "html_max_depth", "paragraph count": "max_paragraphs",
+        "line length": "max_line_chars",
     }.get(what, "…")
 
 
@@ -139,6 +147,9 @@ class ReportSource:
             cleaned = clean_line(raw)
             if not cleaned:
                 continue
+            if len(cleaned) > self.limits.max_line_chars:
+                raise too_big(self.path, "line length", len(cleaned), self.limits.max_line_chars,
+                              "characters")
             line = raw.with_text(cleaned) if isinstance(raw, Line) else Line(cleaned)
             for piece in split_overlong(line, self.limits.max_paragraph_chars):
                 count += 1

@@ -19,6 +19,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -135,7 +136,8 @@ def read_docx(path: Path, data: bytes, limits: ReadLimits) -> tuple[list[Line], 
         raise ReportReadError(path, "not a .docx file (no zip container)")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
+        # NotImplementedError: a directory naming a zip version or feature zipfile lacks
         raise ReportReadError(path, f"corrupt .docx (damaged zip: {_short(exc)})") from exc
     with zf:
         check_zip(path, zf, len(data), limits)
@@ -145,8 +147,12 @@ def read_docx(path: Path, data: bytes, limits: ReadLimits) -> tuple[list[Line], 
         except ReportReadError:
             raise
         except (zipfile.BadZipFile, KeyError, EOFError, ValueError, OSError,
-                NotImplementedError) as exc:
+                NotImplementedError, zlib.error) as exc:
             raise ReportReadError(path, f"corrupt .docx ({type(exc).__name__}: {_short(exc)})") from exc
+        except RuntimeError as exc:
+            if "encrypted" in str(exc):  # zipfile's word for a password-protected member
+                raise ReportReadError(path, "encrypted .docx (password protected)") from exc
+            raise
         except Exception as exc:  # lxml parse errors and the like: a damaged file
             if "Excessive depth" in str(exc):  # libxml2's own guard can fire before ours
                 raise too_big(path, "XML nesting depth", 257, limits.max_xml_depth,

@@ -51,22 +51,36 @@ def open_text(path: Path, limits: ReadLimits) -> ReportSource:
     notes = [CP1258_NOTE] if encoding == "cp1258" else []
     legacy, legacy_notes = legacy_of(sample)
     notes += legacy_notes
-    lines = text_tables(_stream_text(path, encoding, legacy, limits.max_paragraph_chars))
+    lines = text_tables(_stream_text(path, encoding, legacy, limits))
     return ReportSource(str(path), path.suffix.lstrip(".").lower(), lines, notes, limits)
 
 
-def bounded_lines(fh: IO[str], limit: int) -> Iterator[str]:
+class LineTooLong(ValueError):
+    """A line of a text stream ran past ``max_line`` characters without a break."""
+
+    def __init__(self, chars: int) -> None:
+        super().__init__(f"{chars:,} characters without a line break")
+        self.chars = chars
+
+
+def bounded_lines(fh: IO[str], limit: int, max_line: int = 0) -> Iterator[str]:
     """Lines of a text stream, never holding more than about ``limit`` characters: a line
     longer than that (a file with no line breaks) comes out in pieces cut at sentence ends or
-    spaces, so a 1 GB single-line file streams like any other."""
+    spaces, so a 1 GB single-line file streams like any other. With ``max_line``, a line
+    longer than that raises :class:`LineTooLong` once that many characters are read."""
     carry = ""
+    run = 0
     while True:
         chunk = fh.readline(limit)
         if not chunk:
             break
+        run += len(chunk)
+        if max_line and run > max_line:
+            raise LineTooLong(run)
         if chunk.endswith(("\n", "\r")) or len(chunk) < limit:
             yield carry + chunk
             carry = ""
+            run = 0
             continue
         text = carry + chunk
         window = text[:limit]
@@ -79,15 +93,19 @@ def bounded_lines(fh: IO[str], limit: int) -> Iterator[str]:
 
 
 def _stream_text(path: Path, encoding: str, legacy: LegacyEncoding | None,
-                 limit: int) -> Iterator[str]:
+                 limits: ReadLimits) -> Iterator[str]:
     try:
         with path.open("r", encoding=encoding, newline=None) as fh:
-            for number, line in enumerate(bounded_lines(fh, limit), 1):
+            lines = bounded_lines(fh, limits.max_paragraph_chars, limits.max_line_chars)
+            for number, line in enumerate(lines, 1):
                 if legacy:
                     line = decode_legacy(line, legacy)
                 if "\x00" in line:
                     raise ReportReadError(path, f"binary content at line {number}")
                 yield line
+    except LineTooLong as exc:
+        raise too_big(path, "line length", exc.chars, limits.max_line_chars,
+                      "characters or more") from exc
     except UnicodeDecodeError as exc:
         raise ReportReadError(
             path, f"not valid {encoding} text (undecodable bytes near offset {exc.start})"
