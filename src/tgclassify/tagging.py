@@ -291,8 +291,8 @@ def tag_reports(clf: Tagger, sources: Iterable[str | os.PathLike[str]], *, n_job
     a file over it gets a summary with ``error`` set and the batch goes on (on Linux the file
     is read in a child process that is killed then; see :mod:`tgclassify._budget`). The CLI's
     default is ``constants.TAG_TIMEOUT_S``. ``limits`` overrides the readers' default
-    :class:`~tgclassify.readers.ReadLimits`. The time budget and ``limits`` apply to local tagging; on a cluster the workers read
-    with the default limits.
+    :class:`~tgclassify.readers.ReadLimits`. The time budget and ``limits`` apply to local
+    tagging; on a cluster the workers read with the default limits.
     """
     paths = expand_inputs((os.fspath(src) for src in sources), recursive=recursive)
     if client is not None:
