@@ -128,7 +128,8 @@ def test_default_model_ships_in_the_package(default_model):
     assert default_model.source == "default"
     assert Classifier.load("default").card["files"] == default_model.card["files"]
     size = sum(p.stat().st_size for p in folder.iterdir())
-    assert size < 6 * 1000 * 1000  # the pickled model of card version 2 took 5.6 MB
+    # the README's size target; 8.3 MB for 12,102 corpus paragraphs (5.6 MB for the first 6,073)
+    assert size < 20 * 1000 * 1000
     # the package carries what tagging reads, not the training artifact
     assert sorted(p.name for p in folder.iterdir() if p.is_file()) == sorted(
         [CARD_FILE, "README.md", *PORTABLE_FILES])
