@@ -111,7 +111,8 @@ class _Child(Generic[T]):
     def __init__(self, produce: Callable[[int], Iterator[T]], start: int) -> None:
         ctx = multiprocessing.get_context("fork")
         self.receive, send = ctx.Pipe(duplex=False)
-        self.process = ctx.Process(target=_child_main, args=(produce, start, send), daemon=True)
+        self.process = ctx.Process(target=_child_main, args=(produce, start, send, self.receive),
+                                   daemon=True)
         self.started = False
         # Ctrl-C held back while forking: landing in an after-fork handler (logging's) it
         # would be printed and swallowed; unblocked, it is raised here as usual, and the child
@@ -178,7 +179,11 @@ def _close_all() -> None:
         child.close()
 
 
-def _child_main(produce: Callable[[int], Iterator[Any]], start: int, send: Any) -> None:
+def _child_main(produce: Callable[[int], Iterator[Any]], start: int, send: Any,
+                receive: Any) -> None:
+    # The read end is the parent's: kept open here, a child whose parent died abruptly would
+    # block for ever writing to a pipe it reads itself, instead of getting BrokenPipeError.
+    receive.close()
     # The child holds a copy of the parent's unflushed standard output: it must never be
     # flushed here (the parent's output would be written twice), so nothing is printed and
     # the child ends with os._exit, past multiprocessing's flush of the standard streams.
