@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import json
 import os
 import platform
@@ -43,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from pyvi.ViTokenizer import ViTokenizer
+from run import clear_caches  # the same cold start as the benchmark suite
 
 from tgclassify import Classifier, wordseg
 from tgclassify import constants as C
@@ -62,22 +62,6 @@ def timed(fn: Callable[[], Any]) -> tuple[float, float]:
     w, c = time.perf_counter(), time.process_time()
     fn()
     return time.perf_counter() - w, time.process_time() - c
-
-
-def clear_token_caches() -> None:
-    """Empty tgclassify's tokenization and normalization caches (LRU caches, ``tokens._CACHE``)."""
-    for name in ("tgclassify.tokens", "tgclassify.normalize", "tgclassify.features"):
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        for value in list(vars(module).values()):
-            if callable(getattr(value, "cache_clear", None)) and \
-                    getattr(value, "__module__", None) == name:
-                value.cache_clear()
-        cache = getattr(module, "_CACHE", None)
-        if isinstance(cache, dict):
-            cache.clear()
 
 
 def summary(runs: list[tuple[float, float]], chars: int) -> dict[str, Any]:
@@ -145,7 +129,7 @@ def prediction(texts: Sequence[str], repeats: int) -> dict[str, Any]:
     shared = wordseg.segment
 
     def predict(segment: Callable[[str], str], fresh: bool) -> tuple[float, float]:
-        clear_token_caches()
+        clear_caches()
         if fresh:
             wordseg.get_segmenter().clear_caches()
         wordseg.segment = segment  # tokens._words looks the function up at each call
@@ -153,7 +137,7 @@ def prediction(texts: Sequence[str], repeats: int) -> dict[str, Any]:
             return timed(lambda: [clf.predict(b) for b in batches])
         finally:
             wordseg.segment = shared
-            clear_token_caches()
+            clear_caches()
 
     runs: dict[str, list[tuple[float, float]]] = {"pyvi_only": [], "predict_with_pyvi": [],
                                                    "predict_with_wordseg_cold": [],

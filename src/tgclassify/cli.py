@@ -122,7 +122,21 @@ class _Output:
             raise _output_error(str(self.path), err) from None
 
 
-class _Progress:
+class _StatusLine:
+    """One line of progress on standard error, rewritten in place and cleared at the end."""
+
+    enabled = False
+
+    def _show(self, text: str) -> None:
+        sys.stderr.write(f"\r\033[K{text}")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            self._show("")
+
+
+class _Progress(_StatusLine):
     def __init__(self, enabled: bool, total: int | None) -> None:
         self.enabled = enabled
         self.total = total
@@ -134,16 +148,10 @@ class _Progress:
         total = f"/{self.total}" if self.total else ""
         name = source if len(source) < 50 else "…" + source[-49:]
         count = f" {paragraphs:,} paragraphs" if paragraphs >= 0 else ""
-        sys.stderr.write(f"\r\033[K[{files_done}{total} files] {name}{count}")
-        sys.stderr.flush()
-
-    def done(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
+        self._show(f"[{files_done}{total} files] {name}{count}")
 
 
-class _Stages:
+class _Stages(_StatusLine):
     """Progress of a long command on standard error when it is a terminal: one line, the
     elapsed time and the current stage or fold."""
 
@@ -156,13 +164,7 @@ class _Stages:
 
     def __call__(self, message: str) -> None:
         if self.enabled:
-            sys.stderr.write(f"\r\033[K[{self._clock() - self._start:5.0f} s] {message}")
-            sys.stderr.flush()
-
-    def done(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
+            self._show(f"[{self._clock() - self._start:5.0f} s] {message}")
 
 
 # --- tag -----------------------------------------------------------------------------------------
