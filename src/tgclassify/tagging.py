@@ -218,10 +218,20 @@ def _file_units(file_no: int, source: str, stdin_reader: Callable[[], ReportSour
 
 # --- prediction ---------------------------------------------------------------------------------
 
-def _tag_batch(clf: Tagger, batch: _Batch) -> list[TaggedParagraph | None]:
-    """Tagged paragraphs of a batch (None for noise), each with its section context."""
+def _pairs(batch: _Batch) -> list[tuple[str, str]]:
+    """What prediction needs of a batch's paragraphs: text and section context (noise left out).
+    Only these cross to a worker process, and only probabilities come back: pickling whole
+    paragraphs both ways cost the parallel path more than a tenth of its work."""
+    return [(p.text, p.context) for p in batch.paragraphs if p.kind != "noise"]
+
+
+def _tag_batch(clf: Tagger, batch: _Batch, proba: np.ndarray | None = None
+               ) -> list[TaggedParagraph | None]:
+    """Tagged paragraphs of a batch (None for noise), each with its section context;
+    ``proba`` when a worker has already computed the probabilities."""
+    if proba is None:
+        proba = clf.predict_proba(_pairs(batch))
     kept = [p for p in batch.paragraphs if p.kind != "noise"]
-    proba = clf.predict_proba([(p.text, p.context) for p in kept])
     tagged = iter(_tagged(clf, batch.source, p, row) for p, row in zip(kept, proba, strict=True))
     return [None if p.kind == "noise" else next(tagged) for p in batch.paragraphs]
 
@@ -254,10 +264,10 @@ def _worker_init(clf: Tagger | None) -> None:
         _WORKER_CLF = clf
 
 
-def _worker_tag(batch: _Batch) -> list[TaggedParagraph | None]:
+def _worker_proba(pairs: list[tuple[str, str]]) -> np.ndarray:
     if _WORKER_CLF is None:
         raise RuntimeError("worker started without a classifier")
-    return _tag_batch(_WORKER_CLF, batch)
+    return _WORKER_CLF.predict_proba(pairs)
 
 
 def default_start_method() -> str:
@@ -340,18 +350,25 @@ def _parallel(units: Iterator[_Batch | _End], clf: Tagger, n_jobs: int, start_me
     ctx = multiprocessing.get_context(start_method)
     inherit = start_method == "fork"
     previous, _WORKER_CLF = _WORKER_CLF, clf if inherit else _WORKER_CLF
-    window: deque[tuple[_Batch | _End, Future[list[TaggedParagraph | None]] | None]] = deque()
+    window: deque[tuple[_Batch | _End, Future[np.ndarray] | None]] = deque()
+
+    def done(unit: _Batch | _End, fut: Future[np.ndarray] | None
+             ) -> tuple[_Batch | _End, list[TaggedParagraph | None] | None]:
+        if fut is None:
+            return unit, None
+        assert isinstance(unit, _Batch)
+        return unit, _tag_batch(clf, unit, fut.result())
+
     try:
         with ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_worker_init,
                                  initargs=(None if inherit else clf,)) as pool:
             for unit in units:
-                fut = pool.submit(_worker_tag, unit) if isinstance(unit, _Batch) else None
+                fut = (pool.submit(_worker_proba, _pairs(unit)) if isinstance(unit, _Batch)
+                       else None)
                 window.append((unit, fut))
                 while len(window) > 2 * n_jobs:
-                    u, f = window.popleft()
-                    yield u, f.result() if f is not None else None
+                    yield done(*window.popleft())
             while window:
-                u, f = window.popleft()
-                yield u, f.result() if f is not None else None
+                yield done(*window.popleft())
     finally:
         _WORKER_CLF = previous
