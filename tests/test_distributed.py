@@ -299,3 +299,24 @@ def test_tag_dataframe_on_the_cluster(small_model, client, paragraphs_frame):
     labels, _ = expected_labels(small_model, paragraphs_frame)
     assert [[lab for lab in small_model.labels if row[lab]] for _, row in out.iterrows()] == labels
 
+
+
+def test_small_files_travel_in_groups_and_large_ones_alone(tmp_path, monkeypatch):
+    """Groups are consecutive files, at most CLUSTER_GROUP_FILES of them and about
+    CLUSTER_GROUP_BYTES; a file over that, standard input or a missing file goes alone."""
+    pytest.importorskip("distributed")
+    from tgclassify import _distributed
+    from tgclassify import constants as C
+
+    monkeypatch.setattr(C, "CLUSTER_GROUP_BYTES", 100)
+    monkeypatch.setattr(C, "CLUSTER_GROUP_FILES", 3)
+    sizes = [10, 10, 10, 10, 150, 40, 40, 40, 5]
+    paths = []
+    for i, n in enumerate(sizes):
+        p = tmp_path / f"{i}.txt"
+        p.write_bytes(b"x" * n)
+        paths.append(str(p))
+    paths[7:7] = [str(tmp_path / "missing.txt"), "-"]
+    groups = [[n for n, _ in g] for g in _distributed._groups(paths)]
+    assert groups == [[0, 1, 2], [3], [4], [5, 6], [7], [8], [9, 10]]
+    assert [n for g in groups for n in g] == list(range(len(paths)))

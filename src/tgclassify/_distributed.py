@@ -1,11 +1,14 @@
 """Tagging on a Dask cluster: the path :func:`tgclassify.tagging.tag_reports` takes when it is
 given a ``client`` (``tgclassify tag --scheduler``).
 
-A file is the unit of work: a task that runs the local, serial tagging path on a worker and
-returns the file's paragraphs and summary. The client keeps one file running per worker thread
-and a bounded number finished on the workers, and collects them in input order, so the output
-is the same as local tagging; it holds futures, and one file's records at a time, so its
-memory stays flat.
+A task tags a group of consecutive files with the local, serial tagging path on a worker and
+returns each file's paragraphs and summary: a file alone when it is large, several small files
+together (up to :data:`~tgclassify.constants.CLUSTER_GROUP_BYTES` and
+:data:`~tgclassify.constants.CLUSTER_GROUP_FILES`), so that a folder of short reports does not
+pay a scheduler round trip per file. The client keeps one task running per worker thread and a
+bounded number finished on the workers, and collects them in input order, so the output is the
+same as local tagging; it holds futures, and one group's records at a time, so its memory stays
+flat.
 
 - Files are opened on the workers by absolute path (a filesystem shared by every machine, at the
   same path), or, with ``send_files``, read on the client and sent as bytes.
@@ -13,7 +16,8 @@ memory stays flat.
   one worker and copied from there to each other worker once; if every worker holding it dies,
   the scheduler computes it again.
 - A worker that dies costs a retry: the scheduler runs its files again elsewhere, and each file's
-  result is collected exactly once, so no record is lost or written twice. A file that kills
+  result is collected exactly once, so no record is lost or written twice. A group whose task
+  the workers kept dying on is split, each of its files tried again as a task of its own. A file that kills
   every worker it runs on (more than ``distributed.scheduler.allowed-failures`` times, 3 by
   default), and then again when it is tried once more as a new task, becomes an error record,
   as a file that cannot be read does locally. The new task is for the files that were only
@@ -118,8 +122,8 @@ def _rename(items: list[Item], opened: str, source: str) -> list[Item]:
 
 
 def tag_file(clf: Any, source: str, path: str | None, data: bytes | None) -> list[Item]:
-    """A task: tag one file on a worker, by ``path`` or from its ``data``, as the local path
-    does; the records name it ``source``."""
+    """Tag one file on a worker, by ``path`` or from its ``data``, as the local path does; the
+    records name it ``source``."""
     with _WORKER_LOCK:
         if data is None:
             assert path is not None
@@ -131,13 +135,19 @@ def tag_file(clf: Any, source: str, path: str | None, data: bytes | None) -> lis
             return _rename(list(tag_reports(clf, [local])), local, source)
 
 
+def tag_files(clf: Any, files: list[tuple[str, str | None, bytes | None]]) -> list[list[Item]]:
+    """A task: the records of each of a group of files ``(source, path, data)``, in order."""
+    return [tag_file(clf, *f) for f in files]
+
+
 # --- on the client --------------------------------------------------------------------------------
 
 @dataclass
 class _Pending:
-    file_no: int
-    source: str
-    future: Any  # a distributed.Future, or None: tagged on the client
+    """A group of consecutive files and the task tagging them (None: tagged on the client)."""
+
+    files: list[tuple[int, str]]
+    future: Any = None
     attempt: int = 0
 
 
@@ -156,6 +166,32 @@ def _payload(source: str, send_files: bool) -> tuple[str | None, bytes | None] |
         return None, p.read_bytes()
     except OSError:
         return None
+
+
+def _size(source: str) -> int:
+    """Bytes a file weighs in a group: its size, or a full group's worth when unknown (standard
+    input, a path that cannot be read) so that it goes alone."""
+    try:
+        return os.stat(source).st_size if source != "-" else C.CLUSTER_GROUP_BYTES
+    except OSError:
+        return C.CLUSTER_GROUP_BYTES
+
+
+def _groups(sources: Iterable[str]) -> Iterator[list[tuple[int, str]]]:
+    """Consecutive files, numbered, in groups of at most ``CLUSTER_GROUP_FILES`` files and
+    about ``CLUSTER_GROUP_BYTES`` (a larger file is a group of its own)."""
+    group: list[tuple[int, str]] = []
+    weight = 0
+    for file_no, source in enumerate(sources):
+        size = _size(source)
+        if group and (weight + size > C.CLUSTER_GROUP_BYTES
+                      or len(group) >= C.CLUSTER_GROUP_FILES):
+            yield group
+            group, weight = [], 0
+        group.append((file_no, source))
+        weight += size
+    if group:
+        yield group
 
 
 def tag_on_cluster(clf: Any, sources: Iterable[str], client: Any, *, send_files: bool = False,
@@ -177,20 +213,31 @@ def tag_on_cluster(clf: Any, sources: Iterable[str], client: Any, *, send_files:
         model = client.submit(_load_model, blob, key=f"tgclassify-model-{run}", pure=False)
     del blob
     window: deque[_Pending] = deque()
-    todo = enumerate(sources)
+    todo = _groups(sources)
     exhausted = False
     threads, checked = _threads(client), time.monotonic()
     finished = threading.Event()  # set by any task that ends: a worker thread is free
 
     def submit(pending: _Pending) -> _Pending:
-        payload = _payload(pending.source, send_files)  # read again for a new attempt
-        if payload is not None:
+        payloads = [_payload(source, send_files) for _, source in pending.files]  # read again
+        if all(p is not None for p in payloads):  # for a new attempt
+            first = pending.files[0][0]
             pending.future = client.submit(
-                tag_file, model, pending.source, *payload, pure=False,
-                key=f"tgclassify-tag-{run}-{pending.file_no}-{pending.attempt}",
-                priority=-pending.file_no)
+                tag_files, model,
+                [(source, *payload) for (_, source), payload in zip(pending.files, payloads,
+                                                                    strict=True)
+                 if payload is not None],
+                pure=False, key=f"tgclassify-tag-{run}-{first}-{pending.attempt}",
+                priority=-first)
             pending.future.add_done_callback(lambda _: finished.set())
         return pending
+
+    def pend(files: list[tuple[int, str]], attempt: int = 0) -> list[_Pending]:
+        """Tasks for ``files``; a file tagged on the client is a group of its own."""
+        local = {n for n, source in files if _payload(source, send_files) is None}
+        if not local:
+            return [submit(_Pending(files, attempt=attempt))]
+        return [submit(_Pending([f], attempt=attempt)) for f in files]
 
     try:
         while True:
@@ -200,43 +247,47 @@ def tag_on_cluster(clf: Any, sources: Iterable[str], client: Any, *, send_files:
             running, uncollected = _limits(threads)
             unfinished = [p.future for p in window if p.future is not None and not p.future.done()]
             while not exhausted and len(window) < uncollected and len(unfinished) < running:
-                step = next(todo, None)
-                if step is None:
+                group = next(todo, None)
+                if group is None:
                     exhausted = True
                     break
-                pending = submit(_Pending(*step, future=None))
-                window.append(pending)
-                if pending.future is not None:
-                    unfinished.append(pending.future)
+                for pending in pend(group):
+                    window.append(pending)
+                    if pending.future is not None:
+                        unfinished.append(pending.future)
             if not window:
                 return
             head = window[0]
             if head.future is not None and not head.future.done():
                 finished.wait(C.CLUSTER_RESCAN_S)
                 continue
+            per_file: list[Iterable[Item]]
             if head.future is None:
-                items: Iterable[Item] = tag_reports(clf, [head.source], stdin_reader=stdin_reader)
+                per_file = [tag_reports(clf, [head.files[0][1]], stdin_reader=stdin_reader)]
             else:
                 try:
-                    items = head.future.result()
+                    per_file = head.future.result()
                 except distributed.KilledWorker as exc:
-                    head.future.release()
                     if head.attempt < C.CLUSTER_KILLED_RESUBMITS:
-                        head.attempt += 1
-                        submit(head)
+                        head.future.release()
+                        window.popleft()
+                        # each file alone, so that the one killing workers is found
+                        window.extendleft(reversed([
+                            p for f in head.files for p in pend([f], head.attempt + 1)]))
                         continue
-                    items = [ReportSummary(head.source, error=(
-                        f"the Dask workers died each time they tagged it: {exc}"))]
+                    error = f"the Dask workers died each time they tagged it: {exc}"
+                    per_file = [[ReportSummary(source, error=error)] for _, source in head.files]
                 head.future.release()
             window.popleft()
-            count = 0
-            for item in items:
-                if isinstance(item, TaggedParagraph):
-                    count += 1
-                yield item
-            if on_progress:
-                on_progress(head.file_no, head.source, count)
-                on_progress(head.file_no + 1, head.source, -1)
+            for (file_no, source), items in zip(head.files, per_file, strict=True):
+                count = 0
+                for item in items:
+                    if isinstance(item, TaggedParagraph):
+                        count += 1
+                    yield item
+                if on_progress:
+                    on_progress(file_no, source, count)
+                    on_progress(file_no + 1, source, -1)
     finally:
         for pending in window:
             if pending.future is not None:

@@ -227,6 +227,16 @@ SCHEDULER_CONNECT_TIMEOUT_S = 30
 #: long one; the client holds only futures, so its memory stays flat.
 CLUSTER_FILES_PER_THREAD = 4
 
+#: A cluster task tags a group of consecutive files up to this many bytes in all (a file over
+#: it goes alone): a scheduler round trip costs several milliseconds, a short report's tagging
+#: tens, so short reports travel together; 2 MB of text is a few seconds of work, small enough
+#: that the workers stay evenly loaded to the end of a run.
+CLUSTER_GROUP_BYTES = 2_000_000
+
+#: ... and at most this many files, so that a group of tiny files keeps its retry cheap: a
+#: group whose worker died is split and each file tried alone.
+CLUSTER_GROUP_FILES = 32
+
 #: Worker threads assumed while fewer have joined (a cluster that is still scaling up).
 CLUSTER_MIN_THREADS = 2
 
