@@ -41,6 +41,8 @@ CANDIDATES = {
     "+ lexicon 0.3": replace(BASE, lexicon_weight=0.3),
     "+ lexicon 1.0": replace(BASE, lexicon_weight=1.0),
     "context 0.25": replace(BASE, context_weight=0.25),
+    "context 0.75": replace(BASE, context_weight=0.75),
+    "context 1.0": replace(BASE, context_weight=1.0),
     "context 0.25 + lexicon 0.3": replace(BASE, context_weight=0.25, lexicon_weight=0.3),
     "unweighted classes": replace(BASE, class_weight=None),
     "C=3": replace(BASE, C=3.0),

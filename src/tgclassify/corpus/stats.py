@@ -121,6 +121,18 @@ def _growth_section(agr: dict[str, Any]) -> list[str]:
         f"{agr['exact_match']:.1%}, micro-F1 {agr['micro_f1']:.3f}; kappa per label: {kappas}.",
         "",
         agr["resolution"],
+        *(line for later in agr.get("rounds", []) for line in _round_lines(later)),
+    ]
+
+
+def _round_lines(agr: dict[str, Any]) -> list[str]:
+    """A later round of writing and its blind relabeling sample."""
+    kappas = ", ".join(f"`{lab}` {agr['kappa'][lab]:.2f}" for lab in C.LABELS)
+    return [
+        "",
+        f"{agr['resolution']} Against the writers' labels: {agr['documents']} documents, "
+        f"{agr['paragraphs']} paragraphs, exact match {agr['exact_match']:.1%}, micro-F1 "
+        f"{agr['micro_f1']:.3f}; kappa per label: {kappas}.",
     ]
 
 
