@@ -281,3 +281,14 @@ def test_fold_keeps_letters_and_tone(word: str) -> None:
 
     assert strip(folded) == strip(word)
     assert [c.isupper() for c in folded] == [c.isupper() for c in word]
+
+
+def test_every_format_character_of_unicode_is_removed():
+    """The format-character class is built from a few blocks for a fast import; every Cf
+    character of the running Unicode database must fall in them."""
+    from tgclassify.normalize import _FORMAT_CHARS_RE
+
+    every = "".join(chr(c) for c in range(0x110000)
+                    if unicodedata.category(chr(c)) == "Cf")
+    assert len(every) > 150
+    assert _FORMAT_CHARS_RE.fullmatch(every)
