@@ -17,8 +17,8 @@ flat.
   the scheduler computes it again.
 - A worker that dies costs a retry: the scheduler runs its files again elsewhere, and each file's
   result is collected exactly once, so no record is lost or written twice. A group whose task
-  the workers kept dying on is split, each of its files tried again as a task of its own. A file that kills
-  every worker it runs on (more than ``distributed.scheduler.allowed-failures`` times, 3 by
+  the workers kept dying on is split, each of its files tried again as a task of its own. A
+  file that kills every worker it runs on (more than ``distributed.scheduler.allowed-failures`` times, 3 by
   default), and then again when it is tried once more as a new task, becomes an error record,
   as a file that cannot be read does locally. The new task is for the files that were only
   waiting in the queue of a dying worker, which counts against them too; so that few wait
@@ -151,19 +151,28 @@ class _Pending:
     attempt: int = 0
 
 
-def _payload(source: str, send_files: bool) -> tuple[str | None, bytes | None] | None:
-    """What a worker gets for ``source``: (path, None), (None, bytes), or None when the file is
-    tagged on the client (standard input; with ``send_files``, a path that is no regular file
-    or is too large to send, so that local tagging reports it)."""
+def _on_client(source: str, send_files: bool) -> bool:
+    """Whether ``source`` is tagged on the client: standard input, and with ``send_files`` a
+    path that is no regular file or is too large to send (local tagging then reports it)."""
     if source == "-":
-        return None
+        return True
     if not send_files:
-        return os.path.abspath(source), None
+        return False
     p = Path(source)
     try:
-        if not p.is_file() or p.stat().st_size > C.SEND_FILE_MAX_BYTES:
-            return None
-        return None, p.read_bytes()
+        return not p.is_file() or p.stat().st_size > C.SEND_FILE_MAX_BYTES
+    except OSError:
+        return True
+
+
+def _payload(source: str, send_files: bool) -> tuple[str, str | None, bytes | None] | None:
+    """What a worker gets for a file not tagged on the client: (source, path, None) or
+    (source, None, bytes); None when it cannot be read after all (it is then tagged on the
+    client, which reports why)."""
+    if not send_files:
+        return source, os.path.abspath(source), None
+    try:
+        return source, None, Path(source).read_bytes()
     except OSError:
         return None
 
@@ -219,25 +228,26 @@ def tag_on_cluster(clf: Any, sources: Iterable[str], client: Any, *, send_files:
     finished = threading.Event()  # set by any task that ends: a worker thread is free
 
     def submit(pending: _Pending) -> _Pending:
-        payloads = [_payload(source, send_files) for _, source in pending.files]  # read again
-        if all(p is not None for p in payloads):  # for a new attempt
+        """Send a group's task (its files are read again for a new attempt); a group holding a
+        file tagged on the client, or one that cannot be read after all, stays on the client."""
+        if any(_on_client(source, send_files) for _, source in pending.files):
+            return pending
+        payloads = [_payload(source, send_files) for _, source in pending.files]
+        ready = [p for p in payloads if p is not None]
+        if len(ready) == len(payloads):
             first = pending.files[0][0]
             pending.future = client.submit(
-                tag_files, model,
-                [(source, *payload) for (_, source), payload in zip(pending.files, payloads,
-                                                                    strict=True)
-                 if payload is not None],
-                pure=False, key=f"tgclassify-tag-{run}-{first}-{pending.attempt}",
-                priority=-first)
+                tag_files, model, ready, pure=False,
+                key=f"tgclassify-tag-{run}-{first}-{pending.attempt}", priority=-first)
             pending.future.add_done_callback(lambda _: finished.set())
         return pending
 
     def pend(files: list[tuple[int, str]], attempt: int = 0) -> list[_Pending]:
-        """Tasks for ``files``; a file tagged on the client is a group of its own."""
-        local = {n for n, source in files if _payload(source, send_files) is None}
-        if not local:
-            return [submit(_Pending(files, attempt=attempt))]
-        return [submit(_Pending([f], attempt=attempt)) for f in files]
+        """Tasks for ``files``: one for the group, or one per file when any of them is tagged
+        on the client (it goes in its place, alone)."""
+        if any(_on_client(source, send_files) for _, source in files):
+            return [submit(_Pending([f], attempt=attempt)) for f in files]
+        return [submit(_Pending(files, attempt=attempt))]
 
     try:
         while True:
@@ -263,7 +273,8 @@ def tag_on_cluster(clf: Any, sources: Iterable[str], client: Any, *, send_files:
                 continue
             per_file: list[Iterable[Item]]
             if head.future is None:
-                per_file = [tag_reports(clf, [head.files[0][1]], stdin_reader=stdin_reader)]
+                per_file = [tag_reports(clf, [source], stdin_reader=stdin_reader)
+                            for _, source in head.files]
             else:
                 try:
                     per_file = head.future.result()

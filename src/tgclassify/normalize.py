@@ -193,9 +193,9 @@ def _format_char_class() -> str:
     # Unicode category Cf (zero-width spaces and joiners, BOM, bidi controls, soft hyphen...)
     # is computed from the running unicodedata instead of being typed in, so characters
     # that newer Unicode versions add to these blocks are covered too. Cf occurs only in the
-    # blocks below (Unicode 14); scanning them costs ~0.3 ms at import, where the two planes
-    # they lie in cost 15 ms, a tenth of a cold `tgclassify tag`. A test scans all of
-    # Unicode and fails if a Cf character falls outside them.
+    # blocks of _FORMAT_BLOCKS (Unicode 14); scanning them costs ~0.3 ms at import, where the
+    # planes they lie in cost 15 ms, a twentieth of a cold `tgclassify tag`. A test scans all
+    # of Unicode and fails if a Cf character falls outside them.
     codes = [c for lo, hi in _FORMAT_BLOCKS for c in range(lo, hi + 1)
              if unicodedata.category(chr(c)) == "Cf"]
     ranges: list[tuple[int, int]] = []
