@@ -144,11 +144,13 @@ def tag_files(clf: Any, files: list[tuple[str, str | None, bytes | None]]) -> li
 
 @dataclass
 class _Pending:
-    """A group of consecutive files and the task tagging them (None: tagged on the client)."""
+    """A group of consecutive files and the task tagging them: None while it waits for a free
+    worker thread (``sent`` False), or when it is tagged on the client (``sent`` True)."""
 
     files: list[tuple[int, str]]
     future: Any = None
     attempt: int = 0
+    sent: bool = False
 
 
 def _on_client(source: str, send_files: bool) -> bool:
@@ -230,6 +232,7 @@ def tag_on_cluster(clf: Any, sources: Iterable[str], client: Any, *, send_files:
     def submit(pending: _Pending) -> _Pending:
         """Send a group's task (its files are read again for a new attempt); a group holding a
         file tagged on the client, or one that cannot be read after all, stays on the client."""
+        pending.sent = True
         if any(_on_client(source, send_files) for _, source in pending.files):
             return pending
         payloads = [_payload(source, send_files) for _, source in pending.files]
@@ -242,12 +245,12 @@ def tag_on_cluster(clf: Any, sources: Iterable[str], client: Any, *, send_files:
             pending.future.add_done_callback(lambda _: finished.set())
         return pending
 
-    def pend(files: list[tuple[int, str]], attempt: int = 0) -> list[_Pending]:
+    def pend(files: list[tuple[int, str]]) -> list[_Pending]:
         """Tasks for ``files``: one for the group, or one per file when any of them is tagged
         on the client (it goes in its place, alone)."""
         if any(_on_client(source, send_files) for _, source in files):
-            return [submit(_Pending([f], attempt=attempt)) for f in files]
-        return [submit(_Pending(files, attempt=attempt))]
+            return [submit(_Pending([f])) for f in files]
+        return [submit(_Pending(files))]
 
     try:
         while True:
@@ -256,6 +259,13 @@ def tag_on_cluster(clf: Any, sources: Iterable[str], client: Any, *, send_files:
                 threads, checked = _threads(client), time.monotonic()
             running, uncollected = _limits(threads)
             unfinished = [p.future for p in window if p.future is not None and not p.future.done()]
+            # files split out of a group the workers died on go first, as threads free up: sent
+            # together, one would wait in the queue of the worker its neighbour kills
+            for pending in window:
+                if len(unfinished) >= running:
+                    break
+                if not pending.sent and submit(pending).future is not None:
+                    unfinished.append(pending.future)
             while not exhausted and len(window) < uncollected and len(unfinished) < running:
                 group = next(todo, None)
                 if group is None:
@@ -268,7 +278,7 @@ def tag_on_cluster(clf: Any, sources: Iterable[str], client: Any, *, send_files:
             if not window:
                 return
             head = window[0]
-            if head.future is not None and not head.future.done():
+            if not head.sent or (head.future is not None and not head.future.done()):
                 finished.wait(C.CLUSTER_RESCAN_S)
                 continue
             per_file: list[Iterable[Item]]
@@ -284,7 +294,7 @@ def tag_on_cluster(clf: Any, sources: Iterable[str], client: Any, *, send_files:
                         window.popleft()
                         # each file alone, so that the one killing workers is found
                         window.extendleft(reversed([
-                            p for f in head.files for p in pend([f], head.attempt + 1)]))
+                            _Pending([f], attempt=head.attempt + 1) for f in head.files]))
                         continue
                     error = f"the Dask workers died each time they tagged it: {exc}"
                     per_file = [[ReportSummary(source, error=error)] for _, source in head.files]
