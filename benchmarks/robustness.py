@@ -37,7 +37,10 @@ from tgclassify.model import ModelConfig, build_estimator
 
 BASE = ModelConfig()
 CANDIDATES = {
-    "0.1 default: words + syllables, context 0.5": BASE,
+    "default: words + syllables, context 0.5, heading blend 0.4": BASE,
+    "headings scored alone (no blend)": replace(BASE, heading_weight=0.0),
+    "heading blend 0.25": replace(BASE, heading_weight=0.25),
+    "heading blend 0.55": replace(BASE, heading_weight=0.55),
     "+ lexicon 0.3": replace(BASE, lexicon_weight=0.3),
     "+ lexicon 1.0": replace(BASE, lexicon_weight=1.0),
     "context 0.25": replace(BASE, context_weight=0.25),
@@ -50,17 +53,21 @@ CANDIDATES = {
 }
 
 
-def _fast_cv(est, Xt, Y, groups, n_folds):
+def _fast_cv(est, Xt, Y, groups, kinds, n_folds):
     oof = cross_val_predict(clone(est.estimator), Xt, Y, groups=groups,
                             cv=GroupKFold(n_splits=n_folds), method="predict_proba")
+    oof = est.blend(oof, kinds, groups)
     return (oof >= tune_thresholds(oof, Y)).astype(Y.dtype)
 
 
-def _nested_cv(est, Xt, Y, groups, n_folds):
+def _nested_cv(est, Xt, Y, groups, kinds, n_folds):
     pred = np.zeros_like(Y)
     for train, test in GroupKFold(n_splits=n_folds).split(Xt, Y, groups):
-        fitted = clone(est).fit([Xt[i] for i in train], Y[train], groups=[groups[i] for i in train])
-        pred[test] = fitted.predict([Xt[i] for i in test])
+        fitted = clone(est).fit([Xt[i] for i in train], Y[train], groups=[groups[i] for i in train],
+                                kinds=[kinds[i] for i in train])
+        proba = fitted.predict_proba([Xt[i] for i in test])
+        pred[test] = fitted.decide(fitted.blend(proba, [kinds[i] for i in test],
+                                                [groups[i] for i in test]))
     return pred
 
 
@@ -79,7 +86,7 @@ def main() -> None:
     tok = Tokenize(words=True, syllables=True, context=True).fit(None)
     Xt, Xe = tok.transform(corpus.pairs()), tok.transform(held.pairs())
     print(f"tokenized {len(Xt)} + {len(Xe)} paragraphs in {time.perf_counter() - start:.0f} s")
-    Y, Ye, groups = corpus.label_matrix(), held.label_matrix(), corpus.groups
+    Y, Ye, groups, kinds = corpus.label_matrix(), held.label_matrix(), corpus.groups, corpus.kinds
     genres = np.asarray(held.genres)
     rows = []
     print(f"{'configuration':<44}{'cv macro':>9}{'eval macro':>11}{'eval micro':>11}{'min label':>10}")
@@ -88,11 +95,16 @@ def main() -> None:
             continue
         t0 = time.perf_counter()
         est = build_estimator(config).set_params(preprocessor=None)
-        cv_pred = (None if args.no_cv else _fast_cv(est, Xt, Y, groups, C.CV_FOLDS) if args.fast_cv
-                   else _nested_cv(est, Xt, Y, groups, C.CV_FOLDS))
+        cv_pred = (None if args.no_cv
+                   else _fast_cv(est, Xt, Y, groups, kinds, C.CV_FOLDS) if args.fast_cv
+                   else _nested_cv(est, Xt, Y, groups, kinds, C.CV_FOLDS))
         cv = None if cv_pred is None else score(Y, cv_pred)
-        fitted = clone(est).fit(Xt, Y, groups=groups)
-        pe = fitted.predict(Xe)
+        if cv is not None:
+            cv["micro_f1_by_kind"] = {k: score(Y[np.asarray(kinds) == k],
+                                               cv_pred[np.asarray(kinds) == k])["micro_f1"]
+                                      for k in ("heading", "body")}
+        fitted = clone(est).fit(Xt, Y, groups=groups, kinds=kinds)
+        pe = fitted.decide(fitted.blend(fitted.predict_proba(Xe), held.kinds, held.groups))
         ev = score(Ye, pe)
         per_genre = {g: score(Ye[genres == g], pe[genres == g])["micro_f1"]
                      for g in C.GENRES if (genres == g).any()}

@@ -131,6 +131,9 @@ class Killer:
     def chrome_filter(self):
         return self.clf.chrome_filter
 
+    def blend(self, proba, kinds):
+        return self.clf.blend(proba, kinds)
+
     def predict_proba(self, paragraphs):
         from distributed import get_worker
 

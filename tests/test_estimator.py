@@ -130,3 +130,19 @@ def test_the_project_estimator_is_one_object_with_plain_fitted_state(small_model
         features.get_feature_names_out())
     assert model.thresholds_.shape == (10,)
     assert isinstance(model.preprocessor_, Tokenize) and model.preprocessor_.context
+
+
+def test_fit_with_kinds_tunes_thresholds_on_blended_out_of_fold_probabilities():
+    X, Y, groups = _data()
+    kinds = ["heading" if i % 8 in (0, 4) else "body" for i in range(len(X))]
+    model = ThresholdedOneVsRest(OneVsRestClassifier(LogisticRegression()), cv=4,
+                                 heading_weight=0.5, heading_window=3)
+    model.fit(X, Y, groups=groups, kinds=kinds)
+    oof = cross_val_predict(OneVsRestClassifier(LogisticRegression()), X, Y, groups=groups,
+                            cv=GroupKFold(n_splits=4), method="predict_proba")
+    blended = model.blend(oof, kinds, groups)
+    assert not np.allclose(blended, oof)
+    np.testing.assert_array_equal(model.thresholds_, tune_thresholds(blended, Y))
+    # without kinds nothing is blended: the thresholds of the plain out-of-fold probabilities
+    plain = clone(model).fit(X, Y, groups=groups)
+    np.testing.assert_array_equal(plain.thresholds_, tune_thresholds(oof, Y))

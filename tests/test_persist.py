@@ -2,6 +2,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import tgclassify
@@ -150,3 +151,40 @@ def test_packaged_model_is_the_trained_one():
         from tgclassify.persist import sha256_file
 
         assert sha256_file(trained / name) == card["files"][name], name
+
+
+def test_the_heading_blend_is_saved_and_a_format_1_model_reads_without_it(model_copy,
+                                                                        small_model):
+    from tgclassify.persist import sha256_file
+    from tgclassify.portable import JSON_FILE
+
+    loaded = Classifier.load(model_copy)
+    assert loaded.heading_blend == small_model.heading_blend
+    assert loaded.heading_blend[0] > 0
+    # a model written before the blend existed: format 1, no "headings"
+    spec = json.loads((model_copy / JSON_FILE).read_text(encoding="utf-8"))
+    del spec["headings"]
+    spec["format_version"] = 1
+    (model_copy / JSON_FILE).write_text(json.dumps(spec), encoding="utf-8")
+    card = json.loads((model_copy / CARD_FILE).read_text(encoding="utf-8"))
+    card["portable_format"] = 1
+    card["files"][JSON_FILE] = sha256_file(model_copy / JSON_FILE)
+    (model_copy / CARD_FILE).write_text(json.dumps(card), encoding="utf-8")
+    old = Classifier.load(model_copy)
+    assert old.heading_blend == (0.0, 0)
+    P = np.array([[0.2, 0.9], [0.8, 0.1]])
+    np.testing.assert_array_equal(old.blend(P, ["heading", "body"]), P)
+
+
+def test_a_heading_blend_out_of_range_is_refused(model_copy):
+    from tgclassify.persist import sha256_file
+    from tgclassify.portable import JSON_FILE
+
+    spec = json.loads((model_copy / JSON_FILE).read_text(encoding="utf-8"))
+    spec["headings"]["weight"] = 3.0
+    (model_copy / JSON_FILE).write_text(json.dumps(spec), encoding="utf-8")
+    card = json.loads((model_copy / CARD_FILE).read_text(encoding="utf-8"))
+    card["files"][JSON_FILE] = sha256_file(model_copy / JSON_FILE)
+    (model_copy / CARD_FILE).write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelLoadError, match="heading blend"):
+        Classifier.load(model_copy)

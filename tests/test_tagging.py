@@ -71,13 +71,13 @@ def test_unsure_paragraphs_are_the_body_paragraphs_nearest_a_threshold(small_mod
 
 def test_margin_is_the_least_certain_decision_in_threshold_units():
     from tgclassify.segment import Paragraph
-    from tgclassify.tagging import _tagged
+    from tgclassify.tagging import _tagged_rows
 
     class Stub:
         labels = ("a", "b", "c")
         thresholds = np.array([0.5, 0.2, 0.8])
 
-    tp = _tagged(Stub(), "s", Paragraph(3, "text", "body"), np.array([0.75, 0.1, 0.6]))
+    [tp] = _tagged_rows(Stub(), "s", [Paragraph(3, "text", "body")], np.array([[0.75, 0.1, 0.6]]))
     assert tp.labels == ["a"]
     # a: (0.75-0.5)/(1-0.5)=0.5; b: (0.2-0.1)/0.2=0.5; c: (0.8-0.6)/0.8=0.25
     assert tp.margin == 0.25
@@ -133,3 +133,30 @@ def test_composition_splits_multi_label_paragraphs_and_sums_to_one(small_model):
     for lab in summary.composition:
         split = sum(len(p.text) / len(p.labels) for p in body if lab in p.labels)
         assert summary.composition[lab] == pytest.approx(split / summary.chars, abs=1e-4)
+
+
+def test_headings_take_in_the_bodies_after_them_whatever_the_batches(small_model, monkeypatch):
+    """Batches are cut where no heading still waits for its bodies, so small batches give the
+    output of one batch, and a heading's scores are its blend with the bodies after it."""
+    from tgclassify import constants as C
+    from tgclassify.readers import open_report
+    from tgclassify.segment import iter_paragraphs
+
+    report = str(FIXTURES / "portal_report.txt")
+    whole = [i.to_dict() for i in tag_reports(small_model, [report])]
+    monkeypatch.setattr(C, "PREDICT_BATCH", 2)
+    assert [i.to_dict() for i in tag_reports(small_model, [report])] == whole
+    paras = [i for i in whole if i["type"] == "paragraph"]
+    kinds = [p["kind"] for p in paras]
+    assert kinds.count("heading") >= 2 and small_model.heading_blend[0] > 0
+    segmented = [p for p in iter_paragraphs(open_report(report).lines(),
+                                            noise_filter=small_model.chrome_filter)
+                 if p.kind != "noise"]
+    assert [p.text for p in segmented] == [p["text"] for p in paras]
+    raw = small_model.predict_proba([(p.text, p.context) for p in segmented])
+    blended = small_model.blend(raw, kinds)
+    got = np.array([[p["scores"][lab] for lab in small_model.labels] for p in paras])
+    np.testing.assert_allclose(got, blended, atol=6e-5)  # scores are rounded to 4 places
+    heads = [i for i, k in enumerate(kinds) if k == "heading" and i + 1 < len(kinds)
+             and kinds[i + 1] == "body"]
+    assert heads and not np.allclose(got[heads], raw[heads], atol=1e-3)

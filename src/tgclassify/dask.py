@@ -49,6 +49,9 @@ def label_frame(frame: Any, clf: Any, *, text: str = "text", context: str | None
 
     ``text`` names the paragraph column; ``context``, if given, the column of the section
     headings above each paragraph (the model's context). Missing values are empty strings.
+    Rows are scored alone, as :meth:`~tgclassify.Classifier.predict_proba` does: a row holds no
+    report order, so a heading's scores do not take in the paragraphs after it, as they do when
+    a report is tagged.
     """
     pd = _import("pandas")
     labels = tuple(clf.labels)

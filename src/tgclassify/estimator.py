@@ -34,6 +34,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
 from . import constants as C
+from .headings import blend_headings
 from .metrics import f1
 
 __all__ = ["ThresholdedOneVsRest", "tune_thresholds"]
@@ -85,25 +86,37 @@ class ThresholdedOneVsRest(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         Threshold of a label with fewer than ``min_positives`` positive examples.
     min_positives : int, default=3
         Fewest positives a label needs for its threshold to be tuned.
+    heading_weight : float, default=0.0
+        Weight of the following body paragraphs in a heading's probabilities
+        (:func:`~tgclassify.headings.blend_headings`); the thresholds are tuned on blended
+        out-of-fold probabilities when ``fit`` gets ``kinds``. 0 scores every paragraph alone.
+    heading_window : int, default=constants.HEADING_WINDOW
+        Most body paragraphs a heading is blended with.
 
     A 1-D binary target is accepted too (one label; ``predict`` then returns class values).
     """
 
     def __init__(self, estimator: Any = None, *, preprocessor: Any = None, cv: Any = C.CV_FOLDS,
                  threshold_grid: Sequence[float] | None = None,
-                 default_threshold: float = C.DEFAULT_THRESHOLD, min_positives: int = 3) -> None:
+                 default_threshold: float = C.DEFAULT_THRESHOLD, min_positives: int = 3,
+                 heading_weight: float = 0.0, heading_window: int = C.HEADING_WINDOW) -> None:
         self.estimator = estimator
         self.preprocessor = preprocessor
         self.cv = cv
         self.threshold_grid = threshold_grid
         self.default_threshold = default_threshold
         self.min_positives = min_positives
+        self.heading_weight = heading_weight
+        self.heading_window = heading_window
 
     # --- fitting -------------------------------------------------------------------------------
 
-    def fit(self, X: Any, y: Any, *, groups: Any = None) -> ThresholdedOneVsRest:
+    def fit(self, X: Any, y: Any, *, groups: Any = None,
+            kinds: Sequence[str] | None = None) -> ThresholdedOneVsRest:
         """Fit on ``X`` and the label-indicator matrix ``y`` (or a binary vector), tuning the
-        thresholds on out-of-fold probabilities; ``groups`` keeps each group in one fold."""
+        thresholds on out-of-fold probabilities; ``groups`` keeps each group in one fold.
+        ``kinds`` (``"heading"``/``"body"`` per row, rows in report order) blends headings'
+        out-of-fold probabilities as :meth:`blend` does before the thresholds are tuned."""
         indicator, y_fit = self._check_target(y)
         preprocessor = self._fit_preprocessor(X)
         Xt = preprocessor.transform(X) if preprocessor is not None else X
@@ -118,7 +131,10 @@ class ThresholdedOneVsRest(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             oof = cross_val_predict(clone(estimator), Xt, y_fit, groups=groups, cv=splitter,
                                     method="predict_proba")
         grid = C.THRESHOLD_GRID if self.threshold_grid is None else self.threshold_grid
-        self.thresholds_ = tune_thresholds(self._label_proba(oof), indicator, grid,
+        oof = self._label_proba(oof)
+        if kinds is not None:
+            oof = self.blend(oof, kinds, groups)
+        self.thresholds_ = tune_thresholds(oof, indicator, grid,
                                            default=self.default_threshold,
                                            min_positives=self.min_positives)
         self.preprocessor_ = preprocessor
@@ -188,6 +204,13 @@ class ThresholdedOneVsRest(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         if self._binary:
             return np.asarray(self.classes_[decided[:, 0].astype(int)])
         return decided.astype(self._y_dtype)
+
+    def blend(self, proba: np.ndarray, kinds: Sequence[str], groups: Any = None) -> np.ndarray:
+        """Per-label probabilities of a report's paragraphs in order (``groups``: the report
+        of each, when several) with each heading's blended with the body paragraphs after
+        it (:func:`~tgclassify.headings.blend_headings`)."""
+        return blend_headings(proba, kinds, None if groups is None else list(groups),
+                              weight=self.heading_weight, window=self.heading_window)
 
     def decide(self, proba: np.ndarray) -> np.ndarray:
         """Boolean label matrix from probabilities, by the tuned thresholds."""

@@ -132,6 +132,7 @@ def cross_validate_model(estimator: ThresholdedOneVsRest, X: Sequence[Any], Y: n
                          weights: Sequence[int] | None = None,
                          train_only: Sequence[bool] | None = None,
                          tokens: np.ndarray | None = None,
+                         kinds: Sequence[str] | None = None,
                          progress: Progress = _quiet) -> EvalResult:
     """Nested grouped CV of an unfitted ``estimator``: outer folds score, the estimator's own
     ``fit`` tunes its thresholds on each outer training part.
@@ -143,7 +144,9 @@ def cross_validate_model(estimator: ThresholdedOneVsRest, X: Sequence[Any], Y: n
     paragraphs are in every training part and never scored (e.g. one office's paragraphs added
     to the shipped corpus, scored on the shipped corpus alone). The figures are over the scored
     paragraphs; ``oof_*`` rows of train-only paragraphs stay zero. ``tokens``: ``X`` already
-    through the estimator's preprocessor (it is not run again).
+    through the estimator's preprocessor (it is not run again). ``kinds`` (``"heading"`` or
+    ``"body"`` per paragraph, in report order) blends headings' probabilities as tagging does,
+    in the inner threshold tuning and in scoring.
     """
     X = list(X)
     n = len(X)
@@ -151,6 +154,7 @@ def cross_validate_model(estimator: ThresholdedOneVsRest, X: Sequence[Any], Y: n
     w = np.ones(n, dtype=int) if not weights else np.asarray(weights, dtype=int)
     fixed = np.zeros(n, dtype=bool) if not train_only else np.asarray(train_only, dtype=bool)
     g = np.asarray([str(x) for x in groups], dtype=object)
+    kind = np.asarray(list(kinds) if kinds is not None else ["body"] * n, dtype=object)
     Y = np.asarray(Y)
     Xt = tokens if tokens is not None else tokenize(estimator, X, progress)
     inner = clone(estimator).set_params(preprocessor=None)
@@ -172,11 +176,12 @@ def cross_validate_model(estimator: ThresholdedOneVsRest, X: Sequence[Any], Y: n
             model.set_params(cv=min(model.cv, len(set(g[train]))))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # a label absent from a small fold
-            model.fit(Xt[rows], Y[rows], groups=list(g[rows]))
-        P[test] = model.predict_proba(Xt[test])
+            model.fit(Xt[rows], Y[rows], groups=list(g[rows]), kinds=list(kind[rows]))
+        P[test] = model.blend(model.predict_proba(Xt[test]), list(kind[test]), list(g[test]))
         thresholds[test] = model.thresholds_
         if without_context:
-            pred_bare[test] = model.decide(model.predict_proba(bare[test]))
+            pred_bare[test] = model.decide(model.blend(model.predict_proba(bare[test]),
+                                                       list(kind[test]), list(g[test])))
     pred = thresholds <= P
     Ys, pred_s = Y[scored], pred[scored]
     texts_s = [texts[i] for i in scored]
@@ -220,7 +225,7 @@ def evaluate_config(data: str | Path | Corpus, config: ModelConfig | None = None
                                   without_context=config.context_weight > 0,
                                   weights=corpus.weights or None,
                                   train_only=corpus.train_only or None, tokens=tokens,
-                                  progress=progress)
+                                  kinds=corpus.kinds, progress=progress)
     result.notes = notes + ([plan.note] if plan.note else [])
     return result
 
@@ -228,7 +233,7 @@ def evaluate_config(data: str | Path | Corpus, config: ModelConfig | None = None
 def score_model(clf: Classifier, corpus: Corpus) -> dict[str, Any]:
     """A trained model's scores on a labeled corpus, beside the two baselines."""
     Y = corpus.label_matrix()
-    pred = clf.decide(clf.predict_proba(corpus.pairs()))
+    pred = clf.decide(clf.blend(clf.predict_proba(corpus.pairs()), corpus.kinds, corpus.groups))
     keyword = KeywordBaseline().predict_matrix(corpus.texts)
     genres = np.asarray(corpus.genres)
     per_genre = {}

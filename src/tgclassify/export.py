@@ -171,7 +171,9 @@ def export_model(model: ThresholdedOneVsRest, labels: tuple[str, ...]) -> Portab
     portable = PortableModel(labels, np.asarray(model.thresholds_, dtype=np.float64), features,
                              LinearScorer(coef, np.asarray(intercepts, dtype=np.float64)),
                              words=bool(pre.words), syllables=bool(pre.syllables and pre.words),
-                             context=bool(pre.context))
+                             context=bool(pre.context),
+                             heading_weight=float(getattr(model, "heading_weight", 0.0)),
+                             heading_window=int(getattr(model, "heading_window", 0)))
     _check(model.predict_proba(PROBE_PARAGRAPHS), portable.predict_proba(PROBE_PARAGRAPHS),
            "the model")
     return portable

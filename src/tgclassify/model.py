@@ -18,6 +18,8 @@ import numpy as np
 
 from . import constants as C
 from . import persist
+from .constants import HEADING_WEIGHT
+from .headings import blend_headings
 from .portable import PortableChrome, PortableModel
 
 if TYPE_CHECKING:
@@ -44,6 +46,8 @@ class ModelConfig:
     C: float = 10.0
     class_weight: str | None = "balanced"
     lexicon_weight: float = 0.0  # weight of the domain-lexicon block; 0 leaves it out
+    # a heading's probabilities blended with its section's first body paragraphs (headings.py)
+    heading_weight: float = HEADING_WEIGHT  # (C is the regularization field in this class)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -123,6 +127,8 @@ def build_estimator(config: ModelConfig | None = None, *, seed: int = C.RANDOM_S
         preprocessor=Tokenize(words=config.words, syllables=config.syllables and config.words,
                               context=config.context_weight > 0),
         cv=C.CV_FOLDS,
+        heading_weight=config.heading_weight,
+        heading_window=C.HEADING_WINDOW,
     )
 
 
@@ -237,6 +243,26 @@ class Classifier:
         """The decision threshold of each label, keyed by label (tuned per label on grouped
         out-of-fold probabilities for that label's best F1; not 0.5)."""
         return {lab: float(t) for lab, t in zip(self.labels, self.thresholds, strict=True)}
+
+    @property
+    def heading_blend(self) -> tuple[float, int]:
+        """(weight, window) of :func:`~tgclassify.headings.blend_headings`: how much a
+        heading's probabilities take in the body paragraphs after it, over how many of them
+        (weight 0: not at all). Tagging a report applies it; :meth:`predict_proba` and
+        :meth:`predict` score each paragraph alone."""
+        if self.portable is not None:
+            return self.portable.heading_weight, self.portable.heading_window
+        # an estimator pickled before the blend existed has no such parameters
+        return (float(getattr(self.model, "heading_weight", 0.0)),
+                int(getattr(self.model, "heading_window", 0)))
+
+    def blend(self, proba: np.ndarray, kinds: Sequence[str],
+              groups: Sequence[object] | None = None) -> np.ndarray:
+        """Probabilities of a report's paragraphs, in order, with each heading's blended with
+        the body paragraphs after it (``kinds``: ``"heading"`` or ``"body"`` per row;
+        ``groups``: the report of each row, when the rows are of several)."""
+        weight, window = self.heading_blend
+        return blend_headings(proba, kinds, groups, weight=weight, window=window)
 
     def decide(self, proba: np.ndarray) -> np.ndarray:
         """Boolean label matrix from probabilities and the per-label thresholds."""

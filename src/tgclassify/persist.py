@@ -54,6 +54,7 @@ from .portable import (
     FORMAT_VERSION,
     JSON_FILE,
     NPZ_FILE,
+    READABLE_FORMATS,
     PortableChrome,
     PortableModel,
     read_portable,
@@ -264,10 +265,10 @@ def _read_card(folder: Path, name: str, hint: str) -> dict[str, Any]:
             raise ModelLoadError(
                 f"{name}: a model of an older tgclassify (card version {version_of_card}, this "
                 f"one reads {CARD_VERSION}); {hint}")
-        if card.get("portable_format") != FORMAT_VERSION:
+        if card.get("portable_format") not in READABLE_FORMATS:
             raise ModelLoadError(
                 f"{name}: model files of format {card.get('portable_format')}, this tgclassify "
-                f"reads format {FORMAT_VERSION}; {hint}")
+                f"reads format {', '.join(map(str, READABLE_FORMATS))}; {hint}")
         files = card["files"]
         artifacts = set(card.get("training_artifacts", []))
         if not all(isinstance(entry["code"], str) for entry in card["labels"]):

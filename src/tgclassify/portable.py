@@ -38,12 +38,29 @@ from . import constants as C
 if TYPE_CHECKING:
     from .tokens import Tokenizer
 
-__all__ = ["FORMAT_VERSION", "JSON_FILE", "NPZ_FILE", "Block", "Features", "LinearScorer",
-           "PortableChrome", "PortableModel", "as_pairs", "lexicon_counts", "lexicon_index",
-           "line_shape", "read_portable", "write_portable"]
+__all__ = [
+    "FORMAT_VERSION",
+    "JSON_FILE",
+    "NPZ_FILE",
+    "READABLE_FORMATS",
+    "Block",
+    "Features",
+    "LinearScorer",
+    "PortableChrome",
+    "PortableModel",
+    "as_pairs",
+    "lexicon_counts",
+    "lexicon_index",
+    "line_shape",
+    "read_portable",
+    "write_portable",
+]
 
-#: Version of the layout of model.json / model.npz; a reader refuses any other.
-FORMAT_VERSION = 1
+#: Version of the layout of model.json / model.npz that this tgclassify writes. Version 2 added
+#: the heading blend (``"headings"``); a version 1 model is read as one without it.
+FORMAT_VERSION = 2
+#: Versions a reader accepts; it refuses any other.
+READABLE_FORMATS = (1, 2)
 JSON_FILE = "model.json"
 NPZ_FILE = "model.npz"
 #: Separates the terms of a vocabulary stored as one UTF-8 array (no term holds it: terms are
@@ -573,12 +590,13 @@ def _display_name(block: str, term: str) -> str:
 
 class PortableModel:
     """The tagging model in portable form: tokenization flags, feature blocks, one logistic
-    model per label and a threshold per label. ``predict_proba`` takes what
-    :meth:`tgclassify.Classifier.predict_proba` takes."""
+    model per label, a threshold per label and the heading blend (``heading_weight`` 0: none).
+    ``predict_proba`` takes what :meth:`tgclassify.Classifier.predict_proba` takes."""
 
     def __init__(self, labels: Sequence[str], thresholds: Sequence[float] | np.ndarray,
                  features: Features,
-                 scorer: LinearScorer, *, words: bool, syllables: bool, context: bool) -> None:
+                 scorer: LinearScorer, *, words: bool, syllables: bool, context: bool,
+                 heading_weight: float = 0.0, heading_window: int = 0) -> None:
         self.labels = tuple(labels)
         self.thresholds = np.asarray(thresholds, dtype=np.float64)
         self.features = features
@@ -586,6 +604,8 @@ class PortableModel:
         self.words = words
         self.syllables = syllables
         self.context = context
+        self.heading_weight = float(heading_weight)
+        self.heading_window = int(heading_window)
         self._tokenizer: Tokenizer | None = None
 
     def tokenizer(self) -> Tokenizer:
@@ -709,6 +729,7 @@ def write_portable(folder: Path, model: PortableModel, chrome: PortableChrome | 
                      "context": model.context},
         "blocks": _features_json(model.features),
         "classifier": "logistic",
+        "headings": {"weight": model.heading_weight, "window": model.heading_window},
         "chrome": None,
     }
     arrays = _features_arrays(model.features, "model.")
@@ -751,17 +772,23 @@ def read_portable(folder: Path) -> tuple[PortableModel, PortableChrome | None]:
     spec = json.loads((folder / JSON_FILE).read_text(encoding="utf-8"))
     if spec.get("format") != "tgclassify-portable":
         raise ValueError(f"{JSON_FILE} is not a tgclassify portable model")
-    if spec.get("format_version") != FORMAT_VERSION:
+    if spec.get("format_version") not in READABLE_FORMATS:
         raise ValueError(f"{JSON_FILE} is of format version {spec.get('format_version')}, "
-                         f"this tgclassify reads {FORMAT_VERSION}")
+                         f"this tgclassify reads {', '.join(map(str, READABLE_FORMATS))}")
     with np.load(folder / NPZ_FILE, allow_pickle=False) as npz:
         arrays = {name: npz[name] for name in npz.files}
     labels = spec["labels"]
     features = _features_from(spec["blocks"], arrays, "model.")
     scorer = _scorer_from(arrays, "model.", len(labels), features.n_features)
     tok = spec["tokenize"]
+    headings = spec.get("headings") or {"weight": 0.0, "window": 0}
+    weight, window = float(headings["weight"]), int(headings["window"])
+    if not (0.0 <= weight <= 1.0 and window >= 0):
+        raise ValueError(f"{JSON_FILE}: heading blend weight {weight} or window {window} out of "
+                         f"range")
     model = PortableModel(labels, spec["thresholds"], features, scorer, words=bool(tok["words"]),
-                          syllables=bool(tok["syllables"]), context=bool(tok["context"]))
+                          syllables=bool(tok["syllables"]), context=bool(tok["context"]),
+                          heading_weight=weight, heading_window=window)
     chrome = None
     if spec.get("chrome"):
         cspec = spec["chrome"]

@@ -56,6 +56,8 @@ class Tagger(Protocol):
 
     def predict_proba(self, paragraphs: Sequence[Any]) -> np.ndarray: ...
 
+    def blend(self, proba: np.ndarray, kinds: Sequence[str]) -> np.ndarray: ...
+
 
 class _Coverage:
     """Accumulates a report's summary while its paragraphs stream past (body paragraphs
@@ -196,13 +198,21 @@ def _file_units(file_no: int, source: str, stdin_reader: Callable[[], ReportSour
     try:
         opened = _open(source, stdin_reader, limits)
         batch: list[Paragraph] = []
-        non_noise = 0
+        # a full batch is cut where no heading in it still needs body paragraphs of the next
+        # one for its blend (headings.py): before a heading, or once the last heading has its
+        # window of bodies; so a batch holds at most PREDICT_BATCH + HEADING_WINDOW paragraphs
+        non_noise, bodies_after_heading = 0, C.HEADING_WINDOW
         for para in iter_paragraphs(opened.lines(), noise_filter=noise_filter):
-            batch.append(para)
-            non_noise += para.kind != "noise"
-            if non_noise >= C.PREDICT_BATCH:
+            if non_noise >= C.PREDICT_BATCH and (para.kind == "heading"
+                                                 or bodies_after_heading >= C.HEADING_WINDOW):
                 yield _Batch(file_no, source, batch)
                 batch, non_noise = [], 0
+            batch.append(para)
+            non_noise += para.kind != "noise"
+            if para.kind == "heading":
+                bodies_after_heading = 0
+            elif para.kind == "body":
+                bodies_after_heading += 1
         if batch:
             yield _Batch(file_no, source, batch)
         yield _End(file_no, source, opened.warnings)
@@ -233,13 +243,9 @@ def _tag_batch(clf: Tagger, batch: _Batch, proba: np.ndarray | None = None
     if proba is None:
         proba = clf.predict_proba(_pairs(batch))
     kept = [p for p in batch.paragraphs if p.kind != "noise"]
+    proba = clf.blend(proba, [p.kind for p in kept])
     tagged = iter(_tagged_rows(clf, batch.source, kept, proba))
     return [None if p.kind == "noise" else next(tagged) for p in batch.paragraphs]
-
-
-def _tagged(clf: Tagger, source: str, paragraph: Paragraph, row: np.ndarray
-            ) -> TaggedParagraph:
-    return _tagged_rows(clf, source, [paragraph], row[None, :])[0]
 
 
 def _tagged_rows(clf: Tagger, source: str, paragraphs: Sequence[Paragraph], proba: np.ndarray

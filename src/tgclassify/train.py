@@ -73,12 +73,15 @@ def train_classifier(data: str | Path | Corpus, *, config: ModelConfig | None = 
     Xt = tokenize(estimator, pairs, progress)
     rows = np.repeat(np.arange(len(pairs)), corpus.weights or 1)
     groups = [plan.groups[i] for i in rows]
+    kinds = corpus.kinds
     progress(f"thresholds by {plan.n_folds}-fold CV, then the fit on {len(rows):,} paragraphs")
     inner = clone(estimator).set_params(preprocessor=None)
     try:
         with _warnings.catch_warnings():
             _warnings.simplefilter("ignore", UserWarning)  # labels absent from a small fold
-            inner.fit(Xt[rows], Y[rows], groups=groups)
+            # a paragraph repeated by its weight is repeated in place: a heading's copies but
+            # the last are followed by a heading, so only the last is blended in the tuning
+            inner.fit(Xt[rows], Y[rows], groups=groups, kinds=[kinds[i] for i in rows])
     except ValueError as exc:
         if "empty vocabulary" in str(exc):
             raise DataFormatError(f"{corpus.source}: too few words repeat across paragraphs to "

@@ -75,6 +75,11 @@ class Corpus:
             out.append(str(rep.get("genre") or C.DOC_TYPE_GENRE.get(str(rep.get("doc_type")), "")))
         return out
 
+    @property
+    def kinds(self) -> list[str]:
+        """``"heading"`` or ``"body"`` per paragraph (``body`` where the file does not say)."""
+        return [str(r.get("kind") or "body") for r in self.records]
+
     def pairs(self) -> list[tuple[str, str]]:
         """(text, section context) of each paragraph, context from the report's headings."""
         by_doc: dict[str, list[int]] = defaultdict(list)
