@@ -116,6 +116,9 @@ def main() -> None:
                     help="comma-separated genres of the corpus held out as the office (default: "
                          "the office is the evaluation set)")
     ap.add_argument("--no-shipped-cv", action="store_true")
+    ap.add_argument("--ceiling", action="store_true",
+                    help="also label the whole pool of each seed (what any choice of N can gain "
+                         "at most, short of more data)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--out", default="benchmarks/results/adoption.json")
     ap.add_argument("--plot", default="benchmarks/adoption.png")
@@ -188,6 +191,10 @@ def main() -> None:
                         tasks.append({"kind": "fit", "strategy": strategy, "seed": 0, "n": n,
                                       "weight": w, "rows": rows.tolist(), "test": test.tolist(),
                                       "side": "weight"})
+            if args.ceiling and n == max(args.sizes):
+                tasks.append({"kind": "fit", "strategy": "all", "seed": seed, "n": len(pool),
+                              "weight": args.weight, "rows": pool.tolist(),
+                              "test": test.tolist(), "side": "ceiling"})
             if seed == 0 and n == max(args.sizes) and not args.no_shipped_cv:
                 tasks.append({"kind": "shipped_cv", "strategy": "suggest", "seed": 0, "n": n,
                               "weight": args.weight, "rows": picked.tolist()})
@@ -232,7 +239,8 @@ def main() -> None:
 
 
 def _key(t: dict) -> tuple:
-    return (t["kind"], t["strategy"], t["seed"], t["n"], t["weight"], "side" in t)
+    return (t["kind"], t["strategy"], t["seed"], t["n"] if t["strategy"] != "all" else -1,
+            t["weight"], "side" in t)
 
 
 def _run_many(task: dict) -> list[dict]:
@@ -289,6 +297,16 @@ def summarize(results: list[dict], args: argparse.Namespace, splits: dict, parti
                          "drop": drop, "limit": 0.01, "met": drop <= 0.01}
     side = [{k: r[k] for k in ("strategy", "weight", "macro_f1")}
             for r in results if r.get("side") == "weight"]
+    whole = [r for r in results if r.get("side") == "ceiling"]
+    ceiling = None
+    if whole:
+        gains = [r["macro_f1"] - zero[r["seed"]] for r in whole if r["seed"] in zero]
+        ceiling = {"what": "the whole pool of each seed labeled (all its paragraphs)",
+                   "paragraphs_mean": round(float(np.mean([r["n"] for r in whole]))),
+                   "macro_f1_mean": round(float(np.mean([r["macro_f1"] for r in whole])), 4),
+                   "gain_mean": round(float(np.mean(gains)), 4) if gains else None,
+                   "seeds": len(whole),
+                   "per_seed": {str(r["seed"]): r["macro_f1"] for r in whole}}
     side += [{"strategy": r["strategy"], "weight": r["weight"], "macro_f1": r["macro_f1"]}
              for r in main_runs if r["seed"] == 0 and r["n"] == 100]
     return {
@@ -300,7 +318,7 @@ def summarize(results: list[dict], args: argparse.Namespace, splits: dict, parti
         "splits": splits,
         "zero_point": {"per_seed": zero,
                        "mean": round(float(np.mean(list(zero.values()))), 4) if zero else None},
-        "curves": curves, "target_100": target, "shipped_cv": shipped_check,
+        "curves": curves, "ceiling": ceiling, "target_100": target, "shipped_cv": shipped_check,
         "weight_choice_100_seed0": sorted(side, key=lambda d: (d["strategy"], d["weight"])),
         "runs": sorted(results, key=lambda r: (r["kind"], r["strategy"], r["n"], r["seed"])),
     }
@@ -321,6 +339,10 @@ def plot(result: dict, path: str) -> None:
         err = [0] + [pts[n]["macro_f1_std"] for n in pts]
         label = "chosen by tgclassify suggest" if strategy == "suggest" else "chosen at random"
         ax.errorbar(xs, ys, yerr=err, marker="o", capsize=3, color=colour, label=label)
+    if result.get("ceiling"):
+        c = result["ceiling"]
+        ax.axhline(c["macro_f1_mean"], color="tab:gray", linestyle="--",
+                   label=f"whole pool labeled (~{c['paragraphs_mean']} paragraphs)")
     ax.set_xlabel("office paragraphs labeled and added to the shipped corpus")
     ax.set_ylabel("macro-F1 on the office's other reports")
     ax.set_title(f"Adoption: mean of {result['seeds']} seeds, weight {result['weight']}")

@@ -41,6 +41,8 @@ CANDIDATES = {
     "headings scored alone (no blend)": replace(BASE, heading_weight=0.0),
     "heading blend 0.25": replace(BASE, heading_weight=0.25),
     "heading blend 0.55": replace(BASE, heading_weight=0.55),
+    "heading blend 0.4, C=30": replace(BASE, C=30.0),
+    "heading blend 0.4, context 0.75": replace(BASE, context_weight=0.75),
     "+ lexicon 0.3": replace(BASE, lexicon_weight=0.3),
     "+ lexicon 1.0": replace(BASE, lexicon_weight=1.0),
     "context 0.25": replace(BASE, context_weight=0.25),
