@@ -23,6 +23,9 @@ Separately, the shipped corpus's own nested grouped CV is run with the 200 sugge
 paragraphs of seed 0 always on the training side, beside the same CV without them: adding an
 office's paragraphs must not cost the shipped corpus more than 0.01 macro-F1.
 
+With ``--ceiling`` each seed's whole pool is also labeled and added: what any choice of N
+paragraphs could gain at most from this office (the room the target has).
+
 Runtime is bounded by tokenizing the shipped corpus and the evaluation set once (pyvi would
 otherwise be repeated in every fit) and sharing the tokens with forked workers; each fit (five
 threshold-tuning folds and the final fit on ~10.5k paragraphs) then takes 1.5 min on a free
