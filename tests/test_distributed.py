@@ -131,6 +131,10 @@ class Killer:
     def chrome_filter(self):
         return self.clf.chrome_filter
 
+    @property
+    def heading_blend(self):
+        return self.clf.heading_blend
+
     def blend(self, proba, kinds):
         return self.clf.blend(proba, kinds)
 

@@ -160,3 +160,28 @@ def test_headings_take_in_the_bodies_after_them_whatever_the_batches(small_model
     heads = [i for i, k in enumerate(kinds) if k == "heading" and i + 1 < len(kinds)
              and kinds[i + 1] == "body"]
     assert heads and not np.allclose(got[heads], raw[heads], atol=1e-3)
+
+
+def test_batches_wait_for_the_window_of_the_model_at_hand(small_model, tmp_path, monkeypatch):
+    """A model whose blend reads further ahead than the default window still gets the output
+    of one batch from small batches."""
+    from copy import deepcopy
+
+    from tgclassify import constants as C
+
+    wide = deepcopy(small_model)
+    wide.model.set_params(heading_window=C.HEADING_WINDOW + 6, heading_weight=0.5)
+    assert wide.heading_blend == (0.5, C.HEADING_WINDOW + 6)
+    topics = ["tuyên truyền kỷ niệm ngày thành lập Đảng", "phổ biến kiến thức phòng bệnh",
+              "tổ chức hội diễn văn nghệ quần chúng", "học tập chuyên đề về tấm gương của Bác"]
+    lines = []
+    for n, heading in enumerate(["I. KẾT QUẢ THỰC HIỆN", "II. PHƯƠNG HƯỚNG NĂM TỚI"], 1):
+        lines.append(heading)  # each followed by more bodies than the default window
+        lines += [f"Xã số {n}{k} đã {topics[k % 4]} cho {30 + k} hộ gia đình trong tháng."
+                  for k in range(C.HEADING_WINDOW + 5)]
+    report = tmp_path / "long_sections.txt"
+    report.write_text("\n".join(lines), encoding="utf-8")
+    whole = [i.to_dict() for i in tag_reports(wide, [str(report)])]
+    assert [p["kind"] for p in whole[:2]] == ["heading", "body"]
+    monkeypatch.setattr(C, "PREDICT_BATCH", 2)
+    assert [i.to_dict() for i in tag_reports(wide, [str(report)])] == whole

@@ -56,6 +56,9 @@ class Tagger(Protocol):
 
     def predict_proba(self, paragraphs: Sequence[Any]) -> np.ndarray: ...
 
+    @property
+    def heading_blend(self) -> tuple[float, int]: ...
+
     def blend(self, proba: np.ndarray, kinds: Sequence[str]) -> np.ndarray: ...
 
 
@@ -154,18 +157,18 @@ def _open(source: str, stdin_reader: Callable[[], ReportSource] | None,
 
 def _units(sources: Iterable[str], stdin_reader: Callable[[], ReportSource] | None = None,
            noise_filter: Callable[[list[str]], list[bool]] | None = None,
-           timeout: float | None = None, limits: ReadLimits | None = None
-           ) -> Iterator[_Batch | _End]:
+           timeout: float | None = None, limits: ReadLimits | None = None,
+           lookahead: int = 0) -> Iterator[_Batch | _End]:
     if not timeout:
         for file_no, source in enumerate(sources):
-            yield from _file_units(file_no, source, stdin_reader, noise_filter, limits)
+            yield from _file_units(file_no, source, stdin_reader, noise_filter, limits, lookahead)
         return
     # read and segmented in a child process that is stopped when a file's time is up; the
     # time the caller spends tagging a file's batches counts too
     files = list(sources)
     if STDIN in files:  # a child process has no standard input: read it here, first
         stdin_reader = _preread_stdin(stdin_reader)
-    produce = partial(_files_from, files, stdin_reader, noise_filter, limits)
+    produce = partial(_files_from, files, stdin_reader, noise_filter, limits, lookahead)
     yield from within_budget(produce, len(files), timeout, file_of=lambda u: u.file_no,
                              ends_file=lambda u: isinstance(u, _End),
                              failed=lambda n, exc: _End(n, files[n], [], str(exc)))
@@ -173,9 +176,11 @@ def _units(sources: Iterable[str], stdin_reader: Callable[[], ReportSource] | No
 
 def _files_from(files: list[str], stdin_reader: Callable[[], ReportSource] | None,
                 noise_filter: Callable[[list[str]], list[bool]] | None,
-                limits: ReadLimits | None, start: int) -> Iterator[_Batch | _End]:
+                limits: ReadLimits | None, lookahead: int, start: int
+                ) -> Iterator[_Batch | _End]:
     for file_no in range(start, len(files)):
-        yield from _file_units(file_no, files[file_no], stdin_reader, noise_filter, limits)
+        yield from _file_units(file_no, files[file_no], stdin_reader, noise_filter, limits,
+                               lookahead)
 
 
 def _preread_stdin(stdin_reader: Callable[[], ReportSource] | None
@@ -194,17 +199,18 @@ def _preread_stdin(stdin_reader: Callable[[], ReportSource] | None
 
 def _file_units(file_no: int, source: str, stdin_reader: Callable[[], ReportSource] | None,
                 noise_filter: Callable[[list[str]], list[bool]] | None,
-                limits: ReadLimits | None) -> Iterator[_Batch | _End]:
+                limits: ReadLimits | None, lookahead: int = 0) -> Iterator[_Batch | _End]:
     try:
         opened = _open(source, stdin_reader, limits)
         batch: list[Paragraph] = []
         # a full batch is cut where no heading in it still needs body paragraphs of the next
-        # one for its blend (headings.py): before a heading, or once the last heading has its
-        # window of bodies; so a batch holds at most PREDICT_BATCH + HEADING_WINDOW paragraphs
-        non_noise, bodies_after_heading = 0, C.HEADING_WINDOW
+        # one for its blend (headings.py): before a heading, or once the last heading has the
+        # model's window of bodies (``lookahead``); so a batch holds at most PREDICT_BATCH +
+        # lookahead paragraphs
+        non_noise, bodies_after_heading = 0, lookahead
         for para in iter_paragraphs(opened.lines(), noise_filter=noise_filter):
             if non_noise >= C.PREDICT_BATCH and (para.kind == "heading"
-                                                 or bodies_after_heading >= C.HEADING_WINDOW):
+                                                 or bodies_after_heading >= lookahead):
                 yield _Batch(file_no, source, batch)
                 batch, non_noise = [], 0
             batch.append(para)
@@ -335,7 +341,9 @@ def tag_reports(clf: Tagger, sources: Iterable[str | os.PathLike[str]], *, n_job
         yield from tag_on_cluster(clf, paths, client, send_files=send_files,
                                   stdin_reader=stdin_reader, on_progress=on_progress)
         return
-    units = _units(paths, stdin_reader, clf.chrome_filter, timeout, limits)
+    weight, window = clf.heading_blend
+    units = _units(paths, stdin_reader, clf.chrome_filter, timeout, limits,
+                   window if weight > 0 else 0)
     if n_jobs <= 1:
         results: Iterator[tuple[_Batch | _End, list[TaggedParagraph | None] | None]] = (
             (u, _tag_batch(clf, u) if isinstance(u, _Batch) else None) for u in units)
