@@ -134,3 +134,39 @@ def test_label_agreement_counts_and_kappa(tmp_path):
     assert k["kappa"] == 0.5 and agr["exact_match"] == 0.75
     with pytest.raises(DataFormatError, match="none of the relabeled ids"):
         label_agreement(corpus, {"zzz": []}, share=1, seed=0)
+
+
+def test_majority_labels_decides_each_label_on_its_own():
+    from tgclassify.corpus import majority_labels
+
+    first, a, b = ["khoa_giao"], ["tuyen_truyen", "khoa_giao"], ["tuyen_truyen"]
+    assert majority_labels(first, a, b) == ["tuyen_truyen", "khoa_giao"]
+    assert majority_labels(["bcd_35"], [], ["xay_dung_nganh"]) == []
+    assert majority_labels(["khoa_giao", "tuyen_truyen"]) == ["tuyen_truyen", "khoa_giao"]
+
+
+def test_audit_summary_counts_and_refuses_a_final_that_is_not_the_majority():
+    from tgclassify.corpus import audit_summary
+
+    rows = [{"id": "x1", "found_by": "data issues", "first": [], "a": ["bcd_35"],
+             "b": ["bcd_35"], "final": ["bcd_35"]},
+            {"id": "x2", "found_by": "data issues", "first": ["khoa_giao"], "a": ["khoa_giao"],
+             "b": [], "final": ["khoa_giao"]},
+            {"id": "x3", "found_by": "ruling 9.1", "first": [], "a": ["khoa_giao"],
+             "b": ["khoa_giao"], "final": ["khoa_giao"]}]
+    s = audit_summary(rows)
+    assert s["changed"] == 2 and s["moves"] == {"+bcd_35": 1, "+khoa_giao": 1}
+    issues = s["by_source"]["data issues"]
+    assert (issues["paragraphs"], issues["a_equals_b"], issues["a_equals_first"]) == (2, 0.5, 0.5)
+    with pytest.raises(DataFormatError, match="x2"):
+        audit_summary([dict(rows[1], final=[])])
+
+
+def test_the_corpus_carries_every_audit_decision():
+    """data/labeled/audit.jsonl decided these label sets; paragraphs.jsonl must hold them."""
+    from tgclassify.corpus.load import read_jsonl
+
+    labels = {r["id"]: r["labels"] for r in load_corpus(CORPUS).records}
+    audit = read_jsonl(CORPUS / "audit.jsonl")
+    assert audit
+    assert [r["id"] for r in audit if labels[r["id"]] != r["final"]] == []

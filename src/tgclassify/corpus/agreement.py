@@ -1,9 +1,12 @@
-"""Annotation quality: blind relabeling samples and the agreement of a second labeling with
-the corpus (``tgclassify data relabel-sample`` / ``data agreement``)."""
+"""Annotation quality: blind relabeling samples, the agreement of a second labeling with
+the corpus (``tgclassify data relabel-sample`` / ``data agreement``), and the label audit
+(``audit.jsonl``: paragraphs relabeled blind by two annotators, decided by majority)."""
 
 from __future__ import annotations
 
 import random
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +15,11 @@ from ..errors import DataFormatError
 from ..metrics import f1
 from .load import Corpus, read_jsonl
 
-__all__ = ["label_agreement", "read_relabels", "relabel_sample"]
+__all__ = ["audit_summary", "label_agreement", "majority_labels", "read_relabels",
+           "relabel_sample"]
 
 RELABEL_FILE = "relabel_sample.jsonl"
+AUDIT_FILE = "audit.jsonl"
 
 
 def read_relabels(path: str | Path) -> dict[str, list[str]]:
@@ -55,12 +60,8 @@ def label_agreement(corpus: Corpus, second: dict[str, list[str]], *, share: floa
     for lab in C.LABELS:
         a = [lab in by_id[i]["labels"] for i in ids]
         b = [lab in second[i] for i in ids]
-        n = len(ids)
         both = sum(x and y for x, y in zip(a, b, strict=True))
-        po = sum(x == y for x, y in zip(a, b, strict=True)) / n
-        pa, pb = sum(a) / n, sum(b) / n
-        pe = pa * pb + (1 - pa) * (1 - pb)
-        kappa = (po - pe) / (1 - pe) if pe < 1 else 1.0
+        kappa = _kappa(a, b)
         per_label[lab] = {"first": sum(a), "second": sum(b), "both": both,
                           "differ": sum(x != y for x, y in zip(a, b, strict=True)),
                           "kappa": round(kappa, 4)}
@@ -71,3 +72,57 @@ def label_agreement(corpus: Corpus, second: dict[str, list[str]], *, share: floa
     return {"n": len(ids), "share": share, "seed": seed, "per_label": per_label,
             "exact_match": round(exact, 4),
             "micro_f1": round(f1(tp, fp, fn), 4)}
+
+
+def majority_labels(*labelings: Iterable[str]) -> list[str]:
+    """The labels carried by more than half of ``labelings``, in the table's order.
+
+    With the first label and two blind annotators this is the audit's decision rule: each label
+    is decided on its own, so two annotators who agree on one label and differ on another
+    settle the first and leave the second to the side the first labeling takes.
+    """
+    sets = [set(x) for x in labelings]
+    return [lab for lab in C.LABELS if 2 * sum(lab in s for s in sets) > len(sets)]
+
+
+def _kappa(a: Sequence[bool], b: Sequence[bool]) -> float:
+    n = len(a)
+    po = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    pa, pb = sum(a) / n, sum(b) / n
+    pe = pa * pb + (1 - pa) * (1 - pb)
+    return (po - pe) / (1 - pe) if pe < 1 else 1.0
+
+
+def audit_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Figures of a label audit: per way the paragraphs were found (``found_by``), how often
+    the two blind annotators (``a``, ``b``) agree with each other and with the ``first``
+    labels, how many ``final`` label sets differ from the first, and which labels moved.
+
+    Each row's ``final`` must be the majority of ``first``, ``a`` and ``b``
+    (:func:`majority_labels`); a row that breaks the rule is a data error.
+    """
+    if not rows:
+        raise DataFormatError("the audit has no rows")
+    for r in rows:
+        if list(r["final"]) != majority_labels(r["first"], r["a"], r["b"]):
+            raise DataFormatError(f"audit row {r['id']}: 'final' is not the majority of "
+                                  "'first', 'a' and 'b'")
+    by_source: dict[str, dict[str, Any]] = {}
+    for source in dict.fromkeys(str(r["found_by"]) for r in rows):
+        part = [r for r in rows if r["found_by"] == source]
+        n = len(part)
+        by_source[source] = {
+            "paragraphs": n,
+            "a_equals_b": round(sum(set(r["a"]) == set(r["b"]) for r in part) / n, 4),
+            "a_equals_first": round(sum(set(r["a"]) == set(r["first"]) for r in part) / n, 4),
+            "b_equals_first": round(sum(set(r["b"]) == set(r["first"]) for r in part) / n, 4),
+            "changed": sum(set(r["final"]) != set(r["first"]) for r in part),
+        }
+    moves: Counter[str] = Counter()
+    for r in rows:
+        moves.update(f"+{lab}" for lab in set(r["final"]) - set(r["first"]))
+        moves.update(f"-{lab}" for lab in set(r["first"]) - set(r["final"]))
+    kappa = {lab: round(_kappa([lab in r["a"] for r in rows], [lab in r["b"] for r in rows]), 4)
+             for lab in C.LABELS}
+    return {"paragraphs": len(rows), "changed": sum(v["changed"] for v in by_source.values()),
+            "by_source": by_source, "kappa_a_b": kappa, "moves": dict(moves.most_common())}

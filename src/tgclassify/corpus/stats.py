@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import constants as C
+from .agreement import AUDIT_FILE, audit_summary
 from .load import NOISE_FILE, load_corpus, read_jsonl
 
 __all__ = ["corpus_stats", "render_data_readme"]
@@ -109,7 +110,45 @@ def render_data_readme(path: str | Path) -> str:
     if growth.is_file():
         out += ["", "## Label agreement on the documents added in 0.2", ""]
         out += _growth_section(json.loads(growth.read_text(encoding="utf-8")))
+    audit = folder / AUDIT_FILE
+    if audit.is_file():
+        out += ["", "## Label audit", ""]
+        out += _audit_section(audit_summary(read_jsonl(audit)))
     return "\n".join(out) + "\n"
+
+
+_FOUND_BY = {
+    "data issues": "flagged by `tgclassify data issues` (cleanlab's multi-label finder on "
+                   "grouped out-of-fold probabilities)",
+    "ruling 9.1": "generic headings of a document whose title carries a domain, still "
+                  "unlabeled (ruling 9.1: such a heading takes the document's domain)",
+}
+
+
+def _audit_section(s: dict[str, Any]) -> list[str]:
+    out = [
+        f"{s['paragraphs']} paragraphs were relabeled blind by two annotators, each given the "
+        "paragraph, its document title, the headings and paragraphs around it, TAXONOMY.md and "
+        "these guidelines, never the first labels or the model's. Each label was then decided "
+        "by the majority of the first labeling and the two annotators (`audit.jsonl` keeps all "
+        f"three and the decision); {s['changed']} label sets changed.",
+        "",
+        "| found as | paragraphs | A = B | A = first | B = first | changed |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for source, v in s["by_source"].items():
+        out.append(f"| {_FOUND_BY.get(source, source)} | {v['paragraphs']} | "
+                   f"{v['a_equals_b']:.1%} | {v['a_equals_first']:.1%} | "
+                   f"{v['b_equals_first']:.1%} | {v['changed']} |")
+    kappas = ", ".join(f"`{lab}` {s['kappa_a_b'][lab]:.2f}" for lab in C.LABELS)
+    moves = ", ".join(f"{k} {v}" for k, v in s["moves"].items())
+    out += ["", "The A = B, A = first and B = first columns are exact matches of the whole label "
+                "set. The paragraphs were chosen because something was likely wrong with them, so "
+                "these figures describe the hard cases, not the corpus (for that, see the random "
+                f"samples above). Kappa between the two annotators: {kappas}.",
+            "", f"Labels added (+) and removed (-): {moves}. Rulings that came out of the "
+                "audit are in GUIDELINES.md section 10."]
+    return out
 
 
 def _growth_section(agr: dict[str, Any]) -> list[str]:
