@@ -15,6 +15,15 @@ from helpers import make_docx, make_pdf
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def _sigint_as_in_a_terminal() -> None:
+    """A shell starts background jobs with SIGINT ignored, and a child inherits that (Python then
+    installs no KeyboardInterrupt handler): the interrupt tests must not depend on how the test
+    run itself was started."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run(*args, stdin=None, model=None):
     cmd = [sys.executable, "-m", "tgclassify", *args]
     if model is not None:
@@ -151,7 +160,8 @@ def test_interrupted_run_leaves_no_output(tmp_path, saved_model, corpus):
                    encoding="utf-8")
     out = tmp_path / "out.jsonl"
     proc = subprocess.Popen([sys.executable, "-m", "tgclassify", "tag", str(big), "-o", str(out),
-                             "-q", "--model", str(saved_model)], stderr=subprocess.PIPE)
+                             "-q", "--model", str(saved_model)], stderr=subprocess.PIPE,
+                            preexec_fn=_sigint_as_in_a_terminal)
     deadline = time.time() + 60
     while not list(tmp_path.glob(".out.jsonl.*.part")) and time.time() < deadline:
         time.sleep(0.05)  # wait until it is writing
@@ -225,7 +235,8 @@ def test_interrupting_parallel_tagging_prints_one_line(tmp_path, saved_model, co
     out = tmp_path / "out.jsonl"
     proc = subprocess.Popen([sys.executable, "-m", "tgclassify", "tag", str(big), "-o", str(out),
                              "-q", "-j", "2", "--model", str(saved_model)],
-                            stderr=subprocess.PIPE, start_new_session=True)
+                            stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=_sigint_as_in_a_terminal)
     deadline = time.time() + 60
     while not list(tmp_path.glob(".out.jsonl.*.part")) and time.time() < deadline:
         time.sleep(0.05)
