@@ -160,6 +160,8 @@ def test_audit_summary_counts_and_refuses_a_final_that_is_not_the_majority():
     assert (issues["paragraphs"], issues["a_equals_b"], issues["a_equals_first"]) == (2, 0.5, 0.5)
     with pytest.raises(DataFormatError, match="x2"):
         audit_summary([dict(rows[1], final=[])])
+    with pytest.raises(DataFormatError, match="missing 'b'"):
+        audit_summary([{k: v for k, v in rows[0].items() if k != "b"}])
 
 
 def test_the_corpus_carries_every_audit_decision():

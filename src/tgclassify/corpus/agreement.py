@@ -77,9 +77,9 @@ def label_agreement(corpus: Corpus, second: dict[str, list[str]], *, share: floa
 def majority_labels(*labelings: Iterable[str]) -> list[str]:
     """The labels carried by more than half of ``labelings``, in the table's order.
 
-    With the first label and two blind annotators this is the audit's decision rule: each label
-    is decided on its own, so two annotators who agree on one label and differ on another
-    settle the first and leave the second to the side the first labeling takes.
+    With the first labeling and two blind annotators this is the audit's decision rule. Each
+    label is decided on its own: the annotators settle a label they agree on, and a label they
+    disagree on keeps the first labeling's decision.
     """
     sets = [set(x) for x in labelings]
     return [lab for lab in C.LABELS if 2 * sum(lab in s for s in sets) > len(sets)]
@@ -104,6 +104,10 @@ def audit_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     if not rows:
         raise DataFormatError("the audit has no rows")
     for r in rows:
+        missing = [k for k in ("id", "found_by", "first", "a", "b", "final") if k not in r]
+        if missing:
+            raise DataFormatError(f"audit line {r.get('_line', '?')}: missing "
+                                  + ", ".join(repr(k) for k in missing))
         if list(r["final"]) != majority_labels(r["first"], r["a"], r["b"]):
             raise DataFormatError(f"audit row {r['id']}: 'final' is not the majority of "
                                   "'first', 'a' and 'b'")
