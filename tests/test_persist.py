@@ -176,12 +176,13 @@ def test_the_heading_blend_is_saved_and_a_format_1_model_reads_without_it(model_
     np.testing.assert_array_equal(old.blend(P, ["heading", "body"]), P)
 
 
-def test_a_heading_blend_out_of_range_is_refused(model_copy):
+@pytest.mark.parametrize("field, value", [("weight", 3.0), ("window", -1), ("window", 10**9)])
+def test_a_heading_blend_out_of_range_is_refused(model_copy, field, value):
     from tgclassify.persist import sha256_file
     from tgclassify.portable import JSON_FILE
 
     spec = json.loads((model_copy / JSON_FILE).read_text(encoding="utf-8"))
-    spec["headings"]["weight"] = 3.0
+    spec["headings"][field] = value
     (model_copy / JSON_FILE).write_text(json.dumps(spec), encoding="utf-8")
     card = json.loads((model_copy / CARD_FILE).read_text(encoding="utf-8"))
     card["files"][JSON_FILE] = sha256_file(model_copy / JSON_FILE)

@@ -783,7 +783,7 @@ def read_portable(folder: Path) -> tuple[PortableModel, PortableChrome | None]:
     tok = spec["tokenize"]
     headings = spec.get("headings") or {"weight": 0.0, "window": 0}
     weight, window = float(headings["weight"]), int(headings["window"])
-    if not (0.0 <= weight <= 1.0 and window >= 0):
+    if not (0.0 <= weight <= 1.0 and 0 <= window <= C.HEADING_MAX_WINDOW):
         raise ValueError(f"{JSON_FILE}: heading blend weight {weight} or window {window} out of "
                          f"range")
     model = PortableModel(labels, spec["thresholds"], features, scorer, words=bool(tok["words"]),
